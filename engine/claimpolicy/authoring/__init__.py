@@ -1,0 +1,1 @@
+"""Tools for pack authors: fixture tests, coverage, explanations, diffs."""

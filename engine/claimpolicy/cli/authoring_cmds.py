@@ -1,0 +1,5 @@
+"""The commands for pack authors: test, explain, diff, new-pack."""
+
+from __future__ import annotations
+
+COMMANDS: tuple[object, ...] = ()

@@ -1,0 +1,1 @@
+"""Reading claim documents in and writing reports out."""

@@ -1,0 +1,1 @@
+"""Rule kinds: the typed templates that pack rules fill in."""

@@ -1,0 +1,1 @@
+"""Policy packs: versioned folders of TOML rules, loaded, checked and resolved."""

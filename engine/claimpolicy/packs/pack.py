@@ -1,0 +1,320 @@
+"""One pack version: its manifest and rule files, read and checked.
+
+Loading a pack checks everything that can be checked inside the folder:
+each file against its Cerberus schema, each rule against the schema of its
+kind, duplicate ids. What needs other packs (extends, overrides, overlapping
+dates) is checked by the registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cerberus import Validator
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from claimpolicy.errors import PackError, PackProblem
+from claimpolicy.kinds.base import RuleKind, RuleSource
+from claimpolicy.packs.problems import problems_from_cerberus
+from claimpolicy.packs.schemas import (
+    MANIFEST_SCHEMA,
+    RULE_COMMON,
+    RULE_FILE_SCHEMA,
+    rule_schema,
+)
+from claimpolicy.packs.tomlfile import display_path, id_lines, read_toml
+
+__all__ = ["MANIFEST", "Extends", "PackRule", "PackVersion", "load_pack"]
+
+MANIFEST = "pack.toml"
+_COMMON_KEYS = frozenset(RULE_COMMON)
+
+
+@dataclass(frozen=True, slots=True)
+class Extends:
+    """A parent pack and the versions of it this pack accepts."""
+
+    name: str
+    versions: SpecifierSet
+
+
+@dataclass(frozen=True, slots=True)
+class PackRule:
+    """A rule as written in its pack, before any child pack overrides it."""
+
+    id: str
+    kind: str
+    category: str
+    severity: str
+    title: str
+    reference: str
+    params: Mapping[str, Any]
+    source: RuleSource
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A change a pack makes to a rule of a pack it extends."""
+
+    target: str  # the qualified id: "cms-core/EM-MOD25"
+    changes: Mapping[str, Any]
+    source: RuleSource
+
+
+@dataclass(slots=True)
+class PackVersion:
+    name: str
+    version: Version
+    folder: Path
+    title: str
+    effective_from: date
+    effective_to: date | None
+    payers: frozenset[str]
+    extends: tuple[Extends, ...]
+    codesets: tuple[str, ...]
+    requires_engine: SpecifierSet
+    rules: tuple[PackRule, ...]
+    overrides: tuple[Override, ...]
+    files: tuple[Path, ...]
+    origin: str
+    reference: str | None = None
+    file_digests: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @property
+    def tests_folder(self) -> Path:
+        return self.folder / "tests"
+
+    def in_force(self, day: date) -> bool:
+        if day < self.effective_from:
+            return False
+        return self.effective_to is None or day <= self.effective_to
+
+    def effective_text(self) -> str:
+        end = self.effective_to.isoformat() if self.effective_to else "open"
+        return f"{self.effective_from.isoformat()} to {end}"
+
+    def relative_name(self, path: Path) -> str:
+        """A file's name inside the pack, as the lock file records it."""
+        try:
+            return path.relative_to(self.folder).as_posix()
+        except ValueError:
+            # A shared file outside the version folder (../common/x.toml).
+            return Path("..", path.relative_to(self.folder.parent)).as_posix()
+
+
+def load_pack(folder: Path, kinds: Mapping[str, RuleKind], origin: str) -> PackVersion:
+    """Read and check one pack version folder. Raises PackError listing all."""
+    manifest_path = folder / MANIFEST
+    manifest, _ = read_toml(manifest_path)
+    shown = display_path(manifest_path)
+    problems = _check(shown, manifest, MANIFEST_SCHEMA)
+    if problems:
+        raise PackError(problems)
+
+    version, requires_engine = _parse_versions(shown, manifest, problems)
+    extends = _parse_extends(shown, manifest, problems)
+    effective = manifest["effective"]
+    if "to" in effective and effective["to"] < effective["from"]:
+        problems.append(
+            PackProblem(
+                shown,
+                "effective.to",
+                f"{effective['to']} is before effective.from {effective['from']}",
+            )
+        )
+
+    rule_files = _rule_files(folder, manifest, shown, problems)
+    rules: list[PackRule] = []
+    overrides: list[Override] = []
+    for path in rule_files:
+        _read_rule_file(path, manifest["name"], kinds, rules, overrides, problems)
+    _check_duplicates(rules, problems)
+    if problems:
+        raise PackError(problems)
+
+    files = (manifest_path, *rule_files)
+    pack = PackVersion(
+        name=manifest["name"],
+        version=version,
+        folder=folder,
+        title=manifest["title"],
+        effective_from=effective["from"],
+        effective_to=effective.get("to"),
+        payers=frozenset(manifest.get("payers", ())),
+        extends=extends,
+        codesets=tuple(manifest.get("codesets", ())),
+        requires_engine=requires_engine,
+        rules=tuple(rules),
+        overrides=tuple(overrides),
+        files=files,
+        origin=origin,
+        reference=manifest.get("reference"),
+    )
+    pack.file_digests = {
+        pack.relative_name(path): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in files
+    }
+    return pack
+
+
+def _check(shown: str, document: Any, schema: dict[str, Any]) -> list[PackProblem]:
+    validator = Validator(schema, allow_unknown=False)
+    if validator.validate(document):
+        return []
+    return problems_from_cerberus(shown, validator._errors)
+
+
+def _parse_versions(
+    shown: str, manifest: dict[str, Any], problems: list[PackProblem]
+) -> tuple[Version, SpecifierSet]:
+    version = Version("0")
+    try:
+        version = Version(manifest["version"])
+    except InvalidVersion:
+        problems.append(
+            PackProblem(
+                shown,
+                "version",
+                f"{manifest['version']!r} does not parse as a version "
+                "(calendar 2026.1 or semantic 1.2.0)",
+            )
+        )
+    requires = SpecifierSet()
+    try:
+        requires = SpecifierSet(manifest.get("requires_engine", ""))
+    except InvalidSpecifier:
+        problems.append(
+            PackProblem(
+                shown,
+                "requires_engine",
+                f"{manifest['requires_engine']!r} is not a version range like '>=0.1'",
+            )
+        )
+    return version, requires
+
+
+def _parse_extends(
+    shown: str, manifest: dict[str, Any], problems: list[PackProblem]
+) -> tuple[Extends, ...]:
+    parents = []
+    for index, entry in enumerate(manifest.get("extends", ())):
+        try:
+            parents.append(Extends(entry["name"], SpecifierSet(entry["versions"])))
+        except InvalidSpecifier:
+            problems.append(
+                PackProblem(
+                    shown,
+                    f"extends[{index}].versions",
+                    f"{entry['versions']!r} is not a version range like '>=2026.1'",
+                )
+            )
+    return tuple(parents)
+
+
+def _rule_files(
+    folder: Path, manifest: dict[str, Any], shown: str, problems: list[PackProblem]
+) -> list[Path]:
+    if "rules" not in manifest:
+        return sorted(p for p in folder.glob("*.toml") if p.name != MANIFEST)
+    files = []
+    for index, name in enumerate(manifest["rules"]):
+        path = (folder / name).resolve()
+        if path.is_file():
+            files.append(path)
+        else:
+            problems.append(
+                PackProblem(shown, f"rules[{index}]", f"{name!r}: file not found")
+            )
+    return files
+
+
+def _read_rule_file(
+    path: Path,
+    pack_name: str,
+    kinds: Mapping[str, RuleKind],
+    rules: list[PackRule],
+    overrides: list[Override],
+    problems: list[PackProblem],
+) -> None:
+    try:
+        document, text = read_toml(path)
+    except PackError as error:
+        problems.extend(error.problems)
+        return
+    shown = display_path(path)
+    file_problems = _check(shown, document, RULE_FILE_SCHEMA)
+    if file_problems:
+        problems.extend(file_problems)
+        return
+    lines = id_lines(text)
+
+    for index, raw in enumerate(document.get("rules", ())):
+        kind = kinds.get(raw.get("kind", ""))
+        if kind is None and isinstance(raw.get("kind"), str):
+            known = ", ".join(sorted(kinds))
+            problems.append(
+                PackProblem(
+                    shown,
+                    f"rules[{index}].kind",
+                    f"{raw['kind']!r} is not a known rule kind (known: {known})",
+                )
+            )
+            continue
+        schema = rule_schema(kind.parameters if kind else {})
+        validator = Validator(schema, allow_unknown=False)
+        if not validator.validate(raw):
+            problems.extend(
+                problems_from_cerberus(shown, validator._errors, ("rules", index))
+            )
+            continue
+        rule = validator.document
+        rules.append(
+            PackRule(
+                id=rule["id"],
+                kind=rule["kind"],
+                category=rule["category"],
+                severity=rule["severity"],
+                title=rule["title"],
+                reference=rule["reference"],
+                params={k: v for k, v in rule.items() if k not in _COMMON_KEYS},
+                source=RuleSource(shown, lines.get(rule["id"])),
+                note=rule.get("note"),
+            )
+        )
+
+    for target, changes in document.get("overrides", {}).items():
+        if target.split("/", 1)[0] == pack_name:
+            problems.append(
+                PackProblem(
+                    shown,
+                    f"overrides.{target}",
+                    "a pack overrides the packs it extends, not its own rules",
+                )
+            )
+            continue
+        overrides.append(Override(target, changes, RuleSource(shown, None)))
+
+
+def _check_duplicates(rules: list[PackRule], problems: list[PackProblem]) -> None:
+    seen: dict[str, PackRule] = {}
+    for rule in rules:
+        first = seen.setdefault(rule.id, rule)
+        if first is not rule:
+            problems.append(
+                PackProblem(
+                    rule.source.file,
+                    f"rules.{rule.id}",
+                    f"duplicate rule id {rule.id!r}, first defined at {first.source}",
+                )
+            )

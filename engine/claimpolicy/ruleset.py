@@ -1,0 +1,79 @@
+"""A resolved set of packs compiled into checks, once, then reused per claim.
+
+Rules are grouped by kind and each kind compiles its rules into indexes, so
+checking a claim costs what its own codes touch, not the size of the packs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from claimpolicy.codesets.registry import CodeSet
+from claimpolicy.kinds.base import Check, Rule, RuleKind
+from claimpolicy.packs.digest import pack_digest
+from claimpolicy.packs.pack import PackVersion
+from claimpolicy.packs.resolve import effective_rules
+from claimpolicy.report import PackStamp
+
+__all__ = ["CodeTables", "RuleSet"]
+
+
+class CodeTables:
+    """The code sets of a rule set, each picked by the date of service."""
+
+    def __init__(self, codesets: Sequence[CodeSet]) -> None:
+        self._by_system: dict[str, list[CodeSet]] = {}
+        for codeset in sorted(codesets, key=lambda c: c.effective_from):
+            self._by_system.setdefault(codeset.system, []).append(codeset)
+
+    def _on(self, system: str, day: date) -> Any:
+        for codeset in self._by_system.get(system, ()):
+            if codeset.in_force(day):
+                return codeset.table()
+        return None
+
+    def icd10cm(self, on: date) -> Any:
+        return self._on("ICD-10-CM", on)
+
+    def hcpcs(self, on: date) -> Any:
+        return self._on("HCPCS Level II", on)
+
+    def procedures(self, on: date) -> Any:
+        return self._on("CPT", on)
+
+    def codeset_on(self, system: str, day: date) -> CodeSet | None:
+        return next(
+            (c for c in self._by_system.get(system, ()) if c.in_force(day)), None
+        )
+
+    def systems(self) -> list[str]:
+        return sorted(self._by_system)
+
+
+class RuleSet:
+    """The compiled checks of one chain of pack versions."""
+
+    def __init__(
+        self,
+        packs: tuple[PackVersion, ...],
+        kinds: Mapping[str, RuleKind],
+        codesets: Mapping[str, CodeSet],
+    ) -> None:
+        self.packs = packs
+        self.stamps = tuple(
+            PackStamp(pack.name, str(pack.version), pack_digest(pack, codesets))
+            for pack in packs
+        )
+        used = {key for pack in packs for key in pack.codesets}
+        self.tables = CodeTables([codesets[key] for key in sorted(used) if key in codesets])
+        self.rules = effective_rules(packs)
+        by_kind: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            by_kind.setdefault(rule.kind, []).append(rule)
+        self.checks: list[tuple[str, Check]] = []
+        for name in sorted(by_kind):
+            check = kinds[name].compile(by_kind[name], self.tables)
+            if check is not None:
+                self.checks.append((name, check))
