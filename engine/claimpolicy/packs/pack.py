@@ -85,15 +85,13 @@ class PackVersion:
     files: tuple[Path, ...]
     origin: str
     reference: str | None = None
+    test_folders: tuple[Path, ...] = ()
     file_digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
         return f"{self.name}@{self.version}"
 
-    @property
-    def tests_folder(self) -> Path:
-        return self.folder / "tests"
 
     def in_force(self, day: date) -> bool:
         if day < self.effective_from:
@@ -160,6 +158,9 @@ def load_pack(folder: Path, kinds: Mapping[str, RuleKind], origin: str) -> PackV
         files=files,
         origin=origin,
         reference=manifest.get("reference"),
+        test_folders=tuple(
+            (folder / name).resolve() for name in manifest.get("tests", ("tests",))
+        ),
     )
     pack.file_digests = {
         pack.relative_name(path): hashlib.sha256(path.read_bytes()).hexdigest()

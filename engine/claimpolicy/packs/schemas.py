@@ -52,6 +52,7 @@ MANIFEST_SCHEMA: Final[dict[str, Any]] = {
     "codesets": {"type": "list", "schema": {**_TEXT, "regex": CODESET_REF_PATTERN}},
     "requires_engine": _TEXT,
     "rules": {"type": "list", "schema": {**_TEXT, "regex": r".+\.toml"}},
+    "tests": {"type": "list", "schema": _TEXT},
 }
 
 RULE_COMMON: Final[dict[str, Any]] = {
