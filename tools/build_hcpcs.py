@@ -57,7 +57,7 @@ TERMINATION_NOTE = (
     "says for each code whether its status is known."
 )
 
-CATALOG_KEYS = {
+CATALOG_KEYS: dict[str, type | tuple[type, ...]] = {
     "code": str,
     "drug": str,
     "product": str,
@@ -310,7 +310,7 @@ def read_catalog(path: Path) -> list[dict[str, Any]]:
         raise BuildError(f"{path}: {error}") from None
     if set(document) != {"drug"}:
         raise BuildError(f"{path}: expected only [[drug]] tables")
-    entries = document["drug"]
+    entries: list[dict[str, Any]] = document["drug"]
     for number, entry in enumerate(entries, start=1):
         _check_catalog_entry(path, number, entry)
     codes = [entry["code"] for entry in entries]
