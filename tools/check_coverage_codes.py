@@ -2,10 +2,11 @@
 
 A build-time tool, not part of the engine: it imports the PyPI package
 simple-icd-10-cm, whose version fixes the ICD-10-CM release checked (1.4.0
-holds FY2025, 1.5.0 holds FY2026). Run it once with each::
+holds FY2025, 1.5.0 holds FY2026). Run it once with each, from a throwaway
+virtual environment VENV outside the repository::
 
-    python -m venv /tmp/icd && /tmp/icd/bin/pip install simple-icd-10-cm==1.5.0
-    /tmp/icd/bin/python tools/check_coverage_codes.py [RULE_FILE ...]
+    python -m venv VENV && VENV/bin/pip install simple-icd-10-cm==1.5.0
+    VENV/bin/python tools/check_coverage_codes.py [RULE_FILE ...]
 
 For each coverage rule it checks the rule's keys, that each HCPCS code is in
 policies/codesets/hcpcs/2025-10/codes.tsv, and that each diagnosis entry (a
