@@ -327,7 +327,7 @@ def _describe_additional(shown: str, instance: Any, failure: _Failure) -> Iterat
 
 def _hint(key: object, allowed: list[str]) -> str:
     if isinstance(key, str) and len(key) <= 64:
-        close = difflib.get_close_matches(key, allowed, n=1)
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.7)
         if close:
             return f"; did you mean {close[0]!r}?"
     return f"; expected one of: {', '.join(allowed)}"
