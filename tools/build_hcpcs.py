@@ -330,7 +330,7 @@ def _check_catalog_entry(path: Path, number: int, entry: dict[str, Any]) -> None
     for key, value in entry.items():
         wanted = CATALOG_KEYS[key]
         # bool is an int to Python; a unit amount of true is not a number.
-        if not isinstance(value, wanted) or (wanted is not bool and value is True):
+        if not isinstance(value, wanted) or isinstance(value, bool) != (wanted is bool):
             raise BuildError(f"{where}: {key} = {value!r} has the wrong type")
     if entry["reference_product"] == ("biosimilar_of" in entry):
         raise BuildError(
