@@ -1,0 +1,1 @@
+"""Code sets (ICD-10-CM, HCPCS, ...) as read by the engine, one module each."""
