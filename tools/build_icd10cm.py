@@ -211,7 +211,8 @@ def check_s06_note(root: ET.Element, member: str) -> None:
     for diag in root.iter("diag"):
         if diag.findtext("name") == "S06":
             notes = diag.findall("notes/note")
-            if any((note.text or "").startswith(S06_NOTE) for note in notes):
+            texts = (" ".join((note.text or "").split()) for note in notes)
+            if any(text.startswith(S06_NOTE) for text in texts):
                 return
     raise BuildError(f"{member}: S06 lacks the note {S06_NOTE!r}")
 
