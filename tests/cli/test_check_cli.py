@@ -1,0 +1,210 @@
+"""`claimpolicy check` as a user runs it: formats, exit codes, bad input."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from claimpolicy.cli import main
+from claimpolicy.resources import report_schema
+
+REPORTS = jsonschema.Draft202012Validator(report_schema())
+
+
+def run(*argv: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """The real command in a child process, as a shell would start it."""
+    return subprocess.run(
+        [sys.executable, "-m", "claimpolicy", *argv],
+        input=stdin,
+        capture_output=True,
+        check=False,
+    )
+
+
+def write_claims(path: Path, claims: list[object]) -> Path:
+    path.write_text("\n".join(json.dumps(claim) for claim in claims) + "\n")
+    return path
+
+
+def test_version():
+    result = run("--version")
+
+    assert result.returncode == 0
+    assert result.stdout.decode().startswith("claimpolicy ")
+
+
+def test_passing_file_exits_0_with_one_ndjson_report(tmp_path, passing_claim):
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(passing_claim))
+
+    result = run("check", str(path))
+
+    assert result.returncode == 0
+    (line,) = result.stdout.decode().splitlines()
+    report = json.loads(line)
+    REPORTS.validate(report)
+    assert report["outcome"] == "pass"
+
+
+def test_a_failing_claim_exits_1(tmp_path, passing_claim):
+    del passing_claim["lines"][0]["modifiers"]
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(passing_claim))
+
+    assert run("check", str(path)).returncode == 1
+
+
+def test_json_array_in_json_format(tmp_path, passing_claim, capsys):
+    second = copy.deepcopy(passing_claim)
+    second["claim_id"] = "EX-2"
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps([passing_claim, second]))
+
+    code = main(["check", "--format", "json", str(path)])
+
+    reports = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [r["claim_id"] for r in reports] == ["EX-2026-0001", "EX-2"]
+    for report in reports:
+        REPORTS.validate(report)
+
+
+def test_text_format_names_line_severity_category_rule_and_message(
+    tmp_path, passing_claim, capsys
+):
+    del passing_claim["lines"][0]["modifiers"]
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(passing_claim))
+
+    main(["check", "--format", "text", str(path)])
+
+    text = capsys.readouterr().out
+    assert "EX-2026-0001: FAIL" in text
+    assert "line 1" in text
+    assert "error" in text
+    assert "modifier" in text
+    assert "cms-core/EM-MOD25-DRUG-ADMIN" in text
+    assert "/lines/0/modifiers: 99214 is billed on 2026-03-10 with 96413" in text
+
+
+def test_stdin_ndjson(passing_claim):
+    lines = (json.dumps(passing_claim) + "\n").encode() * 3
+
+    result = run("check", "-", stdin=lines)
+
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 3
+
+
+def test_ten_thousand_lines_with_broken_ones_give_ten_thousand_reports_in_order(
+    tmp_path, passing_claim
+):
+    lines = []
+    for number in range(10_000):
+        if number % 97 == 0:
+            lines.append("{not json")
+        elif number % 89 == 0:
+            lines.append("")
+        else:
+            claim = copy.deepcopy(passing_claim)
+            claim["claim_id"] = f"C{number}"
+            if number % 83 == 0:
+                claim["lines"][0]["units"] = 0  # schema-invalid
+            lines.append(json.dumps(claim))
+    path = tmp_path / "batch.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+
+    result = run("check", "--jobs", "1", str(path))
+
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(reports) == 10_000
+    for number, report in enumerate(reports):
+        if number % 97 == 0 or number % 89 == 0:
+            assert report["claim_id"] is None
+            assert report["outcome"] == "invalid"
+        else:
+            assert report["claim_id"] == f"C{number}"
+            expected = "invalid" if number % 83 == 0 else "pass"
+            assert report["outcome"] == expected
+    assert result.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "file not found"),
+        (b"", "the file is empty"),
+        (b"{not json", "not valid JSON"),
+    ],
+    ids=["missing", "empty", "not-json"],
+)
+def test_bad_input_file_is_one_line_exit_2_without_traceback(
+    tmp_path, content, message
+):
+    path = tmp_path / "claims.json"
+    if content is not None:
+        path.write_bytes(content)
+
+    result = run("check", str(path))
+
+    stderr = result.stderr.decode()
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert stderr.count("\n") == 1
+    assert stderr.startswith(f"claimpolicy: error: {path}: {message}")
+    assert "Traceback" not in stderr
+
+
+def test_unknown_format_is_exit_2(tmp_path, passing_claim):
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(passing_claim))
+
+    result = run("check", "--format", "yaml", str(path))
+
+    assert result.returncode == 2
+    assert "'yaml' is not a report format (known: json, ndjson, text)" in (
+        result.stderr.decode()
+    )
+
+
+def test_bad_arguments_exit_2():
+    assert run("check").returncode == 2
+
+
+def test_errors_never_print_patient_data(tmp_path, passing_claim):
+    passing_claim["patient"]["birth_date"] = "1968-02-30"
+    passing_claim["patient"]["id"] = "SECRET-PATIENT-42"
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(passing_claim))
+
+    result = run("check", "--format", "text", str(path))
+
+    assert b"1968-02-30" not in result.stdout + result.stderr
+    assert b"SECRET-PATIENT-42" not in result.stdout + result.stderr
+
+
+def test_huge_claims_are_refused_by_the_schema_not_a_crash(engine, passing_claim):
+    passing_claim["lines"] = passing_claim["lines"] * 2_500
+    passing_claim["provider"]["specialty"] = "x" * 50_000_000
+
+    report = engine.check(passing_claim)
+
+    assert report.outcome == "invalid"
+    paths = {finding.path for finding in report.findings}
+    assert {"/lines", "/provider/specialty"} <= paths
+    for finding in report.findings:
+        assert len(finding.message) < 300
+
+
+def test_json_output_of_an_empty_stream_is_an_empty_array(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+
+    assert main(["check", "--format", "json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
