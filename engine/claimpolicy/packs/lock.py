@@ -94,7 +94,7 @@ class Lock:
                 name: _sha256(codeset.folder / name) for name in pinned_set.files
             }
             _compare(self.file, f"code set {pinned_set.key}", pinned_set.files, actual)
-        narrowed = PackRegistry(chosen, registry.codesets.values())
+        narrowed = PackRegistry(chosen, registry.codesets.values(), registry.kinds)
         for pinned in self.packs:
             pack = narrowed.get(pinned.name, pinned.version)
             assert pack is not None

@@ -12,13 +12,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cerberus import Validator
 from packaging.version import Version
 
 from claimpolicy._version import __version__
 from claimpolicy.codesets.registry import CODESET_MANIFEST, CodeSet, load_codeset
 from claimpolicy.errors import PackError, PackProblem
 from claimpolicy.kinds.base import RuleKind
-from claimpolicy.packs.pack import MANIFEST, PackVersion, load_pack
+from claimpolicy.packs.pack import MANIFEST, Override, PackRule, PackVersion, load_pack
+from claimpolicy.packs.problems import problems_from_cerberus
+from claimpolicy.packs.schemas import OVERRIDE_COMMON
 from claimpolicy.packs.tomlfile import display_path
 
 __all__ = ["PackRegistry", "PackSource"]
@@ -33,7 +36,13 @@ class PackSource:
 
 
 class PackRegistry:
-    def __init__(self, packs: Iterable[PackVersion], codesets: Iterable[CodeSet]):
+    def __init__(
+        self,
+        packs: Iterable[PackVersion],
+        codesets: Iterable[CodeSet],
+        kinds: Mapping[str, RuleKind] | None = None,
+    ) -> None:
+        self.kinds = dict(kinds or {})
         self._versions: dict[str, list[PackVersion]] = {}
         for pack in packs:
             self._versions.setdefault(pack.name, []).append(pack)
@@ -71,7 +80,7 @@ class PackRegistry:
                     problems.extend(error.problems)
         if problems:
             raise PackError(problems)
-        registry = cls(packs, codesets)
+        registry = cls(packs, codesets, kinds)
         registry.check()
         return registry
 
@@ -181,7 +190,8 @@ class PackRegistry:
                 for parent in self.ancestors(pack)
                 if parent.name == parent_name
             ]
-            if not any(rule.id == rule_id for p in candidates for rule in p.rules):
+            targets = [rule for p in candidates for rule in p.rules if rule.id == rule_id]
+            if not targets:
                 problems.append(
                     PackProblem(
                         override.source.file,
@@ -190,6 +200,23 @@ class PackRegistry:
                         f"{pack.name} {pack.version} extends",
                     )
                 )
+            elif self.kinds:
+                problems.extend(self._check_override_values(override, targets[0]))
+
+    def _check_override_values(self, override: Override, target: PackRule) -> list[PackProblem]:
+        """An override may change severity, enabled and the kind's parameters."""
+        kind = self.kinds.get(target.kind)
+        if kind is None:
+            return []
+        schema = {**kind.parameters, **OVERRIDE_COMMON}
+        # Parameters the override leaves alone are not required of it.
+        schema = {key: {**rule, "required": False} for key, rule in schema.items()}
+        validator = Validator(schema, allow_unknown=False)
+        if validator.validate(dict(override.changes)):
+            return []
+        return problems_from_cerberus(
+            override.source.file, validator._errors, ("overrides", override.target)
+        )
 
     def _check_cycles(self, problems: list[PackProblem]) -> None:
         graph = {
