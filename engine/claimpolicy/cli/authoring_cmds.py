@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-COMMANDS: tuple[object, ...] = ()
+from claimpolicy.cli import pack_test_cmd
+
+COMMANDS: tuple[object, ...] = (pack_test_cmd,)
