@@ -390,7 +390,10 @@ def manifest(out: Path) -> dict[str, Any]:
         "version": VERSION,
         "system": "HCPCS Level II",
         "title": "HCPCS Level II procedure codes and modifiers, October 2025",
-        "from": date(2025, 10, 1),
+        # Earlier than the release: the file carries every code's add date and,
+        # through the 2020 file, the terminations up to 2020, so it serves
+        # dates of service from 2020 on (both years of the cms-core packs).
+        "from": date(2020, 1, 1),
         "file": "codes.tsv",
         "sha256": _sha256(out / "codes.tsv"),
         "files": {"modifiers": "modifiers.tsv", "drugs": "drugs.toml"},
@@ -416,7 +419,12 @@ def manifest(out: Path) -> dict[str, Any]:
             TERMINATION_NOTE + " Codes whose basis is unknown-action-after-2020 or "
             "unknown-added-after-2020 are treated as active from their add "
             "date; some of them may have ended (for example J0135 adalimumab "
-            "20 mg, probably replaced by J0139 on 2025-01-01, unconfirmed)."
+            "20 mg, probably replaced by J0139 on 2025-01-01, unconfirmed). "
+            "In force from 2020-01-01 rather than from the release date: the "
+            "October 2025 file carries each code's add date and, through the "
+            "CMS 2020 file, the terminations up to 2020, so it also serves "
+            "earlier dates of service (a code added after the date of service "
+            "is seen as not yet valid)."
         ),
     }
 

@@ -103,7 +103,9 @@ def test_manifest_describes_an_open_release() -> None:
         "2025-10",
         "HCPCS Level II",
     )
-    assert manifest["from"] == date(2025, 10, 1)
+    # In force before its release: it carries add dates and terminations
+    # up to 2020, so it serves the dates of service of both cms-core years.
+    assert manifest["from"] == date(2020, 1, 1)
     assert "to" not in manifest
 
 
