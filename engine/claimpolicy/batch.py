@@ -21,7 +21,11 @@ def check_record(engine: Engine, record: Record) -> Report:
 
 
 def check_records(
-    engine: Engine, records: Iterable[Record], *, jobs: int | None = None, arguments: Any = None
+    engine: Engine,
+    records: Iterable[Record],
+    *,
+    jobs: int | None = None,
+    arguments: Any = None,
 ) -> Iterator[Report]:
     for record in records:
         yield check_record(engine, record)

@@ -71,7 +71,9 @@ class Engine:
     def _sources(self, pack_paths: Sequence[Path | str]) -> list[PackSource]:
         sources = [
             PackSource(Path(folder), f"plugin {plugin}")
-            for plugin, folder in self.plugins.collect("claimpolicy_register_pack_paths")
+            for plugin, folder in self.plugins.collect(
+                "claimpolicy_register_pack_paths"
+            )
         ]
         sources += [PackSource(Path(p), "--pack-path") for p in pack_paths]
         for entry in os.environ.get(PACK_PATH_VARIABLE, "").split(os.pathsep):
@@ -132,7 +134,8 @@ class Engine:
         ruleset = self.ruleset_for(prepared.payer, prepared.service_date)
         if isinstance(ruleset, NoPackInForce):
             first = next(
-                line for line in prepared.lines
+                line
+                for line in prepared.lines
                 if line.service_date == prepared.service_date
             )
             return Report(claim_id, "error", (), [_no_pack(ruleset, first)])
@@ -140,7 +143,7 @@ class Engine:
         emit = _Collector(findings, self.explain)
         kind = ""
         try:
-            for kind, check in ruleset.checks:
+            for kind, check in ruleset.checks:  # noqa: B007 - the except reads it
                 check(prepared, emit)
         except Exception as error:
             # Name the exception's type only: its text could quote claim data.
@@ -152,7 +155,9 @@ class Engine:
             self._custom_edits(claim, prepared, ruleset, findings, emit)
         if self._adjust:
             kept = list(findings)
-            self._call_plugins("claimpolicy_adjust_findings", findings, claim=claim, findings=findings)
+            self._call_plugins(
+                "claimpolicy_adjust_findings", findings, claim=claim, findings=findings
+            )
             findings.extend(f for f in kept if f not in findings)
         findings.sort(key=Finding.sort_key)
         return Report(claim_id, outcome_of(findings), ruleset.stamps, findings)
@@ -169,19 +174,23 @@ class Engine:
         try:
             results = hook(claim=claim, prepared=prepared, packs=ruleset.stamps)
         except Exception as error:
-            plugin = self.plugins.culprit("claimpolicy_check_claim", error.__traceback__)
+            plugin = self.plugins.culprit(
+                "claimpolicy_check_claim", error.__traceback__
+            )
             findings.append(_plugin_failed(plugin, "claimpolicy_check_claim", error))
             return
         for result in results:
             for hit in result or ():
                 emit.hit(hit, self.edits)
 
-    def _call_plugins(self, hook_name: str, findings: list[Finding], **kwargs: Any) -> bool:
+    def _call_plugins(
+        self, hook_name: str, failures: list[Finding], **kwargs: Any
+    ) -> bool:
         try:
             getattr(self.plugins.hook, hook_name)(**kwargs)
         except Exception as error:
             plugin = self.plugins.culprit(hook_name, error.__traceback__)
-            findings.append(_plugin_failed(plugin, hook_name, error))
+            failures.append(_plugin_failed(plugin, hook_name, error))
             return False
         return True
 
@@ -240,7 +249,8 @@ def _kinds(plugins: PluginHost) -> dict[str, RuleKind]:
     for plugin, kind in plugins.collect("claimpolicy_register_rule_kinds"):
         if kind.name in kinds:
             raise PluginError(
-                plugin, f"rule kind {kind.name!r} is already registered by {owners[kind.name]}"
+                plugin,
+                f"rule kind {kind.name!r} is already registered by {owners[kind.name]}",
             )
         kinds[kind.name] = kind
         owners[kind.name] = plugin

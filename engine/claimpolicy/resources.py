@@ -10,7 +10,7 @@ import json
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["builtin_policies", "claim_schema", "report_schema"]
 
@@ -30,9 +30,14 @@ def builtin_policies() -> Path:
 
 @cache
 def claim_schema() -> dict[str, Any]:
-    return json.loads((_folder("claimpolicy.schemas") / "claim.schema.json").read_text())  # type: ignore[no-any-return]
+    return _read_json("claim.schema.json")
 
 
 @cache
 def report_schema() -> dict[str, Any]:
-    return json.loads((_folder("claimpolicy.schemas") / "report.schema.json").read_text())  # type: ignore[no-any-return]
+    return _read_json("report.schema.json")
+
+
+def _read_json(name: str) -> dict[str, Any]:
+    text = (_folder("claimpolicy.schemas") / name).read_text(encoding="utf-8")
+    return cast(dict[str, Any], json.loads(text))

@@ -67,7 +67,9 @@ class RuleSet:
             for pack in packs
         )
         used = {key for pack in packs for key in pack.codesets}
-        self.tables = CodeTables([codesets[key] for key in sorted(used) if key in codesets])
+        self.tables = CodeTables(
+            [codesets[key] for key in sorted(used) if key in codesets]
+        )
         self.rules = effective_rules(packs)
         by_kind: dict[str, list[Rule]] = {}
         for rule in self.rules:

@@ -56,11 +56,15 @@ def test_lock_lists_every_pack_version_with_file_digests(lock_file):
     assert cms["digest"].startswith("sha256:")
 
 
-def test_check_with_a_matching_lock_runs(lock_file, payer_copy, passing_claim, tmp_path):
+def test_check_with_a_matching_lock_runs(
+    lock_file, payer_copy, passing_claim, tmp_path
+):
     claim = tmp_path / "claim.json"
     claim.write_text(json.dumps(passing_claim))
 
-    result = run("check", "--lock", str(lock_file), "--pack-path", str(payer_copy), str(claim))
+    result = run(
+        "check", "--lock", str(lock_file), "--pack-path", str(payer_copy), str(claim)
+    )
 
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -78,11 +82,14 @@ def test_a_tampered_pack_file_is_refused_naming_pack_version_and_file(
     claim = tmp_path / "claim.json"
     claim.write_text(json.dumps(passing_claim))
 
-    result = run("check", "--lock", str(lock_file), "--pack-path", str(payer_copy), str(claim))
+    result = run(
+        "check", "--lock", str(lock_file), "--pack-path", str(payer_copy), str(claim)
+    )
 
     assert result.returncode == 2
     assert result.stdout == ""
-    assert f"claimpolicy: error: {lock_file}: pack acme-health 1.0.0: file rules.toml has sha256" in result.stderr
+    expected = f"{lock_file}: pack acme-health 1.0.0: file rules.toml has sha256"
+    assert f"claimpolicy: error: {expected}" in result.stderr
 
 
 def test_a_missing_pinned_version_is_refused(lock_file, passing_claim, tmp_path):

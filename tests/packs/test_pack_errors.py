@@ -19,9 +19,7 @@ CASES = Path(__file__).parent / "cases"
 KINDS = {kind.name: kind for kind in (RequiredModifier(), DiagnosisPointers())}
 
 
-@pytest.mark.parametrize(
-    "case", sorted(p.name for p in CASES.iterdir() if p.is_dir())
-)
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
 def test_broken_pack_reports_exactly(case, monkeypatch):
     folder = CASES / case
     monkeypatch.chdir(folder)  # messages show paths relative to where we are
@@ -68,7 +66,9 @@ def test_unreadable_rule_file_is_named(monkeypatch):
 
 def test_missing_pack_folder_is_named():
     with pytest.raises(PackError) as raised:
-        PackRegistry.discover([PackSource(Path("no/such/folder"), "--pack-path")], KINDS)
+        PackRegistry.discover(
+            [PackSource(Path("no/such/folder"), "--pack-path")], KINDS
+        )
 
     assert str(raised.value) == (
         "no/such/folder: pack folder not found (from --pack-path)"

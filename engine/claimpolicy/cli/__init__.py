@@ -38,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="claimpolicy",
         description="Check professional claims against versioned policy packs.",
     )
-    parser.add_argument("--version", action="version", version=f"claimpolicy {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"claimpolicy {__version__}"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (*COMMANDS, *_optional_commands()):
         module.register(commands)  # type: ignore[attr-defined]

@@ -48,11 +48,16 @@ def register(commands: Any) -> None:
 
 def run(arguments: argparse.Namespace) -> int:
     engine = make_engine(arguments, explain=arguments.explain)
-    formats = {fmt.name: fmt for _, fmt in engine.plugins.collect("claimpolicy_register_formats")}
+    formats = {
+        fmt.name: fmt
+        for _, fmt in engine.plugins.collect("claimpolicy_register_formats")
+    }
     name = arguments.format or ("text" if sys.stdout.isatty() else "ndjson")
     if name not in formats:
         known = ", ".join(sorted(formats))
-        raise InputError("--format", f"{name!r} is not a report format (known: {known})")
+        raise InputError(
+            "--format", f"{name!r} is not a report format (known: {known})"
+        )
     readers = readers_by_suffix(engine.plugins)
     check_inputs(arguments.files, readers)
 
@@ -60,7 +65,10 @@ def run(arguments: argparse.Namespace) -> int:
     failed = False
     try:
         for report in check_records(
-            engine, records(arguments.files, readers), jobs=arguments.jobs, arguments=arguments
+            engine,
+            records(arguments.files, readers),
+            jobs=arguments.jobs,
+            arguments=arguments,
         ):
             writer.write(report)
             failed = failed or report.outcome in FAILING_OUTCOMES

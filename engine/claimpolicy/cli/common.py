@@ -24,7 +24,10 @@ def add_engine_options(parser: argparse.ArgumentParser, *, lock: bool = True) ->
     )
     if lock:
         group.add_argument(
-            "--lock", type=Path, metavar="FILE", help="use exactly the packs this lock file pins"
+            "--lock",
+            type=Path,
+            metavar="FILE",
+            help="use exactly the packs this lock file pins",
         )
     group.add_argument(
         "--plugin",

@@ -16,7 +16,11 @@ def register(commands: Any) -> None:
         "lock", help="write a lock file pinning every pack version and file digest"
     )
     parser.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output"
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write here instead of standard output",
     )
     add_engine_options(parser, lock=False)
     parser.set_defaults(run=run)
@@ -27,7 +31,10 @@ def run(arguments: argparse.Namespace) -> int:
     text = write_lock(engine.registry)
     if arguments.output:
         arguments.output.write_text(text, encoding="utf-8")
-        print(f"wrote {arguments.output}: {len(engine.registry.all())} pack versions", file=sys.stderr)
+        print(
+            f"wrote {arguments.output}: {len(engine.registry.all())} pack versions",
+            file=sys.stderr,
+        )
     else:
         sys.stdout.write(text)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +78,22 @@ def run_show(arguments: argparse.Namespace) -> int:
     print(f"{pack.name} {pack.version}: {pack.title}")
     print(f"  effective: {pack.effective_text()}")
     print(f"  payers:    {', '.join(sorted(pack.payers)) or '(all)'}")
-    print(f"  extends:   {', '.join(f'{p.name} {p.version}' for p in chain[:-1]) or '(none)'}")
+    parents = ", ".join(f"{parent.name} {parent.version}" for parent in chain[:-1])
+    print(f"  extends:   {parents or '(none)'}")
     print(f"  codesets:  {', '.join(pack.codesets) or '(none)'}")
     print(f"  digest:    {pack_digest(pack, engine.registry.codesets)}")
     overridden = {o.target: o for p in chain for o in p.overrides}
     print("  rules:")
     for rule in sorted(effective_rules(tuple(chain)), key=lambda r: r.qualified_id):
-        mark = f" (overridden in {overridden[rule.qualified_id].source.file})" if rule.qualified_id in overridden else ""
-        print(f"    {rule.qualified_id:<36} {rule.severity:<7} {rule.kind:<22} {rule.source}{mark}")
+        mark = (
+            f" (overridden in {overridden[rule.qualified_id].source.file})"
+            if rule.qualified_id in overridden
+            else ""
+        )
+        print(
+            f"    {rule.qualified_id:<36} {rule.severity:<7} {rule.kind:<22} "
+            f"{rule.source}{mark}"
+        )
     disabled = [t for t, o in overridden.items() if o.changes.get("enabled") is False]
     for target in sorted(disabled):
         print(f"    {target:<36} disabled by {overridden[target].source.file}")
@@ -114,11 +123,16 @@ def run_verify(arguments: argparse.Namespace) -> int:
         print(f"{display_path(arguments.path)}: no pack.toml found")
         return 1
     for pack in mine:
-        print(f"{pack.name} {pack.version}: {len(pack.rules)} rules, {len(pack.overrides)} overrides: ok")
+        counts = f"{len(pack.rules)} rules, {len(pack.overrides)} overrides"
+        print(f"{pack.name} {pack.version}: {counts}: ok")
     return 0
 
 
-def _print_table(rows: list[tuple[str, ...]]) -> None:
+def _print_table(rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        print(
+            "  ".join(
+                cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+            ).rstrip()
+        )

@@ -16,7 +16,11 @@ def register(commands: Any) -> None:
 
 def run(arguments: argparse.Namespace) -> int:
     for info in make_plugins(arguments).infos():
-        kind = "built-in" if info.builtin else f"{info.distribution} {info.version}".strip()
+        kind = (
+            "built-in"
+            if info.builtin
+            else f"{info.distribution} {info.version}".strip()
+        )
         print(f"{info.name} ({kind})")
         for hook in info.hooks:
             print(f"    {hook}")

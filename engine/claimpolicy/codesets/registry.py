@@ -71,7 +71,8 @@ class CodeSet:
                     PackProblem(
                         display_path(path),
                         "",
-                        f"sha256 {actual} differs from {expected} in {CODESET_MANIFEST}",
+                        f"sha256 {actual} differs from {expected} "
+                        f"in {CODESET_MANIFEST}",
                     )
                 )
         return problems
@@ -123,9 +124,7 @@ def load_codeset(folder: Path) -> CodeSet:
     extra_shas = document.get("sha256_files", {})
     for role, name in document.get("files", {}).items():
         if role not in extra_shas:
-            raise PackError(
-                [PackProblem(shown, f"sha256_files.{role}", "is required")]
-            )
+            raise PackError([PackProblem(shown, f"sha256_files.{role}", "is required")])
         files[role] = (name, extra_shas[role])
     return CodeSet(
         name=document["name"],

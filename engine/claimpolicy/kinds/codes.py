@@ -56,7 +56,9 @@ def _expand(low: str, high: str) -> list[str]:
     if shape != [c.isdigit() for c in high] or any(
         not is_digit and a != b for is_digit, a, b in zip(shape, low, high, strict=True)
     ):
-        raise ValueError(f"range {low}-{high}: both ends need letters in the same places")
+        raise ValueError(
+            f"range {low}-{high}: both ends need letters in the same places"
+        )
     first = int("".join(c for c in low if c.isdigit()))
     last = int("".join(c for c in high if c.isdigit()))
     if last < first or last - first > _MAX_RANGE:
@@ -65,7 +67,12 @@ def _expand(low: str, high: str) -> list[str]:
     codes = []
     for number in range(first, last + 1):
         digits = iter(f"{number:0{width}d}")
-        codes.append("".join(next(digits) if is_digit else c for is_digit, c in zip(shape, low, strict=True)))
+        codes.append(
+            "".join(
+                next(digits) if is_digit else c
+                for is_digit, c in zip(shape, low, strict=True)
+            )
+        )
     return codes
 
 
@@ -79,7 +86,11 @@ class DiagnosisFamilies:
         prefixes: set[str] = set()
         ranges: list[tuple[str, str]] = []
         for entry in self.entries:
-            entry = entry.removesuffix(".-").removesuffix("-") if entry.endswith("-") else entry
+            entry = (
+                entry.removesuffix(".-").removesuffix("-")
+                if entry.endswith("-")
+                else entry
+            )
             low, _, high = entry.partition("-")
             if high:
                 ranges.append((normalize_icd(low), normalize_icd(high)))

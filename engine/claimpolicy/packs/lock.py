@@ -58,7 +58,8 @@ class Lock:
             raise LockError(shown, f"cannot be read: {error}") from None
         if document.get("lock_format") != LOCK_FORMAT:
             raise LockError(
-                shown, f"lock_format {document.get('lock_format')!r} is not {LOCK_FORMAT}"
+                shown,
+                f"lock_format {document.get('lock_format')!r} is not {LOCK_FORMAT}",
             )
         try:
             packs = [
@@ -66,7 +67,8 @@ class Lock:
                 for p in document.get("pack", ())
             ]
             codesets = [
-                PinnedCodeSet(c["key"], dict(c["files"])) for c in document.get("codeset", ())
+                PinnedCodeSet(c["key"], dict(c["files"]))
+                for c in document.get("codeset", ())
             ]
         except (KeyError, TypeError) as error:
             raise LockError(shown, f"malformed entry: missing {error}") from None
@@ -82,7 +84,12 @@ class Lock:
                     self.file,
                     f"pinned pack {pinned.name} {pinned.version} is not installed",
                 )
-            _compare(self.file, f"pack {pinned.name} {pinned.version}", pinned.files, pack.file_digests)
+            _compare(
+                self.file,
+                f"pack {pinned.name} {pinned.version}",
+                pinned.files,
+                pack.file_digests,
+            )
             chosen.append(pack)
         for pinned_set in self.codesets:
             codeset = registry.codesets.get(pinned_set.key)
@@ -90,9 +97,7 @@ class Lock:
                 raise LockError(
                     self.file, f"pinned code set {pinned_set.key} is not installed"
                 )
-            actual = {
-                name: _sha256(codeset.folder / name) for name in pinned_set.files
-            }
+            actual = {name: _sha256(codeset.folder / name) for name in pinned_set.files}
             _compare(self.file, f"code set {pinned_set.key}", pinned_set.files, actual)
         narrowed = PackRegistry(chosen, registry.codesets.values(), registry.kinds)
         for pinned in self.packs:
@@ -115,7 +120,9 @@ def _sha256(path: Path) -> str:
         return "(unreadable)"
 
 
-def _compare(lock_file: str, what: str, pinned: dict[str, str], actual: dict[str, str]) -> None:
+def _compare(
+    lock_file: str, what: str, pinned: dict[str, str], actual: dict[str, str]
+) -> None:
     for name in sorted(set(pinned) | set(actual)):
         if name not in actual:
             raise LockError(lock_file, f"{what}: pinned file {name} is missing")

@@ -92,7 +92,6 @@ class PackVersion:
     def key(self) -> str:
         return f"{self.name}@{self.version}"
 
-
     def in_force(self, day: date) -> bool:
         if day < self.effective_from:
             return False

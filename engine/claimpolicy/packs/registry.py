@@ -162,7 +162,9 @@ class PackRegistry:
             versions = self._versions.get(parent.name)
             if not versions:
                 problems.append(
-                    _problem(pack, f"extends[{index}]", f"pack {parent.name!r} not found")
+                    _problem(
+                        pack, f"extends[{index}]", f"pack {parent.name!r} not found"
+                    )
                 )
             elif not any(p.version in parent.versions for p in versions):
                 known = ", ".join(str(p.version) for p in versions)
@@ -186,11 +188,11 @@ class PackRegistry:
         for override in pack.overrides:
             parent_name, _, rule_id = override.target.partition("/")
             candidates = [
-                parent
-                for parent in self.ancestors(pack)
-                if parent.name == parent_name
+                parent for parent in self.ancestors(pack) if parent.name == parent_name
             ]
-            targets = [rule for p in candidates for rule in p.rules if rule.id == rule_id]
+            targets = [
+                rule for p in candidates for rule in p.rules if rule.id == rule_id
+            ]
             if not targets:
                 problems.append(
                     PackProblem(
@@ -203,7 +205,9 @@ class PackRegistry:
             elif self.kinds:
                 problems.extend(self._check_override_values(override, targets[0]))
 
-    def _check_override_values(self, override: Override, target: PackRule) -> list[PackProblem]:
+    def _check_override_values(
+        self, override: Override, target: PackRule
+    ) -> list[PackProblem]:
         """An override may change severity, enabled and the kind's parameters."""
         kind = self.kinds.get(target.kind)
         if kind is None:
@@ -241,7 +245,10 @@ class PackRegistry:
             current = pending.pop()
             for parent in current.extends:
                 for candidate in self._versions.get(parent.name, ()):
-                    if candidate.version in parent.versions and candidate.key not in seen:
+                    if (
+                        candidate.version in parent.versions
+                        and candidate.key not in seen
+                    ):
                         seen.add(candidate.key)
                         found.append(candidate)
                         pending.append(candidate)

@@ -50,7 +50,9 @@ class Resolver:
             for parent in pack.extends
         }
         self._national = [name for name in national if name not in extended]
-        self._cache: dict[tuple[str | None, date], tuple[PackVersion, ...] | NoPackInForce] = {}
+        self._cache: dict[
+            tuple[str | None, date], tuple[PackVersion, ...] | NoPackInForce
+        ] = {}
 
     def resolve(
         self, payer: str | None, day: date
