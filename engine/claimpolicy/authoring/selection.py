@@ -40,7 +40,7 @@ def folders_to_load(selectors: Iterable[str], roots: Iterable[Path]) -> list[Pat
             continue
         folder = path.resolve()
         if not any(folder.is_relative_to(root) for root in resolved):
-            found.append(path)
+            found.append(folder)
             resolved.append(folder)
     return found
 

@@ -17,8 +17,12 @@ from claimpolicy.report import Finding
 __all__ = ["coverage_text", "failure_text", "summary_text"]
 
 
-def failure_text(result: FixtureResult) -> str:
-    """Expected against actual for one failed test."""
+def failure_text(result: FixtureResult, *, heading: bool = True) -> str:
+    """Expected against actual for one failed test.
+
+    The first line names the test, or without `heading` (where the caller
+    names it already, as pytest does) sums up its problems.
+    """
     test = result.test
     where = display_path(test.file) + (f":{test.line}" if test.line else "")
     moved = (
@@ -26,8 +30,9 @@ def failure_text(result: FixtureResult) -> str:
         if result.years_moved
         else ""
     )
+    first = f"FAILED {result.id}" if heading else "; ".join(result.problems)
     lines = [
-        f"FAILED {result.id}",
+        first,
         f"  test:   {where}",
         f"  claim:  {display_path(test.claim_file)}{moved}",
         "  problems:",

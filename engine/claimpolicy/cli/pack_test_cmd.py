@@ -61,7 +61,10 @@ def run(arguments: argparse.Namespace) -> int:
         Path(p) for p in os.environ.get(PACK_PATH_VARIABLE, "").split(os.pathsep) if p
     ]
     extra = folders_to_load(arguments.targets, roots)
-    engine = PinnedEngine(pack_paths=[*arguments.pack_path, *extra], plugins=plugins)
+    # Resolved: a relative folder with shared rule files (../common) trips
+    # the pack loader's relative names.
+    pack_paths = [path.resolve() for path in (*arguments.pack_path, *extra)]
+    engine = PinnedEngine(pack_paths=pack_paths, plugins=plugins)
 
     runs = run_targets(engine, select(engine.registry, arguments.targets))
     _print_results(runs, verbose=arguments.verbose)
