@@ -4,12 +4,32 @@ from __future__ import annotations
 
 from claimpolicy.hookspecs import hookimpl
 from claimpolicy.kinds.base import RuleKind
+from claimpolicy.kinds.documentation import Documentation
+from claimpolicy.kinds.em_basis import EmBasisDocumented
+from claimpolicy.kinds.em_mdm import EmMdm
+from claimpolicy.kinds.em_time import EmTime
+from claimpolicy.kinds.infusion_time import (
+    AdditionalHours,
+    InfusionMinimum,
+    TimesRequired,
+)
+from claimpolicy.kinds.initial_service import OneInitialService
 from claimpolicy.kinds.modifiers import RequiredModifier
+from claimpolicy.kinds.patient_status import PatientStatus
 from claimpolicy.kinds.pointers import DiagnosisPointers
 
 BUILTIN_KINDS: tuple[type[RuleKind], ...] = (
     DiagnosisPointers,
     RequiredModifier,
+    EmTime,
+    EmMdm,
+    EmBasisDocumented,
+    InfusionMinimum,
+    AdditionalHours,
+    TimesRequired,
+    PatientStatus,
+    OneInitialService,
+    Documentation,
 )
 
 
