@@ -1,0 +1,34 @@
+"""`claimpolicy explain`: a rule's definition, source, versions and overrides."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from claimpolicy.authoring.explain import explain_rule, explanation_text
+from claimpolicy.cli.common import add_engine_options, make_engine
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "explain",
+        help="show a rule: title, kind, parameters, source, versions, overrides",
+        description="Show a rule as its newest version defines it: title, kind, "
+        "severity, category, reference, note, parameters, the file and line "
+        "where it is written, every pack version that has it (and how an "
+        "older one differs) and the packs that override it.",
+    )
+    parser.add_argument(
+        "rule",
+        metavar="RULE_ID",
+        help="qualified (cms-core/EM-MOD25-DRUG-ADMIN), or bare if one pack has it",
+    )
+    add_engine_options(parser, lock=False)
+    parser.set_defaults(run=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    engine = make_engine(arguments)
+    explanation = explain_rule(engine.registry, engine.kinds, arguments.rule)
+    print(explanation_text(explanation))
+    return 0
