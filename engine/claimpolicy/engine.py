@@ -20,13 +20,13 @@ from typing import Any
 
 import orjson
 
+from claimpolicy._plugin_calls import ClaimHooks, kind_failed
 from claimpolicy.claim import Line, PreparedClaim
-from claimpolicy.errors import PluginError
 from claimpolicy.kinds.base import Rule, RuleKind
 from claimpolicy.packs.lock import Lock
 from claimpolicy.packs.registry import PackRegistry, PackSource
 from claimpolicy.packs.resolve import NoPackInForce, Resolver
-from claimpolicy.plugin_api import Edit, Hit
+from claimpolicy.plugin_api import Edit
 from claimpolicy.plugins import PluginHost
 from claimpolicy.report import Finding, Report, outcome_of
 from claimpolicy.resources import claim_schema
@@ -53,7 +53,10 @@ class Engine:
         explain: bool = False,
     ) -> None:
         self.plugins = plugins if plugins is not None else PluginHost()
-        self.kinds = _kinds(self.plugins)
+        # Each kind with the plugin that registered it, to name it on a fault.
+        registered = self.plugins.collect("claimpolicy_register_rule_kinds")
+        self.kinds: dict[str, RuleKind] = {kind.name: kind for _, kind in registered}
+        self.kind_plugins = {kind.name: plugin for plugin, kind in registered}
         self.registry = PackRegistry.discover(self._sources(pack_paths), self.kinds)
         if lock is not None:
             self.registry = lock.apply(self.registry)
@@ -61,12 +64,16 @@ class Engine:
         self.resolver = Resolver(self.registry)
         self.validator = ClaimValidator(claim_schema())
         self.explain = explain
-        self.edits = _edits(self.plugins)
         self._rulesets: dict[tuple[str, ...], RuleSet] = {}
-        hooks = self.plugins
-        self._prepare = hooks.has_implementations("claimpolicy_prepare_claim")
-        self._custom = hooks.has_implementations("claimpolicy_check_claim")
-        self._adjust = hooks.has_implementations("claimpolicy_adjust_findings")
+        # (payer, date of service) -> rule set: one lookup per claim.
+        self._by_day: dict[tuple[str | None, date], RuleSet | NoPackInForce] = {}
+        self._hooks = ClaimHooks(self.plugins, self.validator.problems, explain=explain)
+        self.edits: dict[str, Edit] = {
+            edit_id: edit for edit_id, (_, edit) in self._hooks.edits.items()
+        }
+        self._prepare = bool(self._hooks.prepare_impls)
+        self._custom = bool(self._hooks.check_impls)
+        self._adjust = bool(self._hooks.adjust_impls)
 
     def _sources(self, pack_paths: Sequence[Path | str]) -> list[PackSource]:
         sources = [
@@ -111,6 +118,12 @@ class Engine:
         return _unreadable(message)
 
     def ruleset_for(self, payer: str | None, day: date) -> RuleSet | NoPackInForce:
+        found = self._by_day.get((payer, day))
+        if found is None:
+            found = self._by_day[payer, day] = self._ruleset_for(payer, day)
+        return found
+
+    def _ruleset_for(self, payer: str | None, day: date) -> RuleSet | NoPackInForce:
         packs = self.resolver.resolve(payer, day)
         if isinstance(packs, NoPackInForce):
             return packs
@@ -126,10 +139,10 @@ class Engine:
     def _check_valid(self, claim: MutableMapping[str, Any]) -> Report:
         claim_id = claim["claim_id"]
         findings: list[Finding] = []
-        if self._prepare and not self._call_plugins(
-            "claimpolicy_prepare_claim", findings, claim=claim
-        ):
-            return Report(claim_id, "error", (), findings)
+        if self._prepare:
+            fault = self._hooks.prepare(claim)
+            if fault is not None:
+                return Report(claim_id, "error", (), [fault])
         prepared = PreparedClaim(claim)
         ruleset = self.ruleset_for(prepared.payer, prepared.service_date)
         if isinstance(ruleset, NoPackInForce):
@@ -141,58 +154,20 @@ class Engine:
             return Report(claim_id, "error", (), [_no_pack(ruleset, first)])
 
         emit = _Collector(findings, self.explain)
-        kind = ""
-        try:
-            for kind, check in ruleset.checks:  # noqa: B007 - the except reads it
+        for kind, check in ruleset.checks:
+            # One kind that raises loses its own rules on this claim, no more.
+            try:
                 check(prepared, emit)
-        except Exception as error:
-            # Name the exception's type only: its text could quote claim data.
-            findings.append(
-                _engine_finding(f"rule kind {kind!r} raised {type(error).__name__}")
-            )
+            except Exception as error:
+                plugin = self.kind_plugins.get(kind, "unknown")
+                findings.append(kind_failed(kind, plugin, error))
 
         if self._custom:
-            self._custom_edits(claim, prepared, ruleset, findings, emit)
+            self._hooks.check(claim, prepared, ruleset.stamps, findings)
         if self._adjust:
-            kept = list(findings)
-            self._call_plugins(
-                "claimpolicy_adjust_findings", findings, claim=claim, findings=findings
-            )
-            findings.extend(f for f in kept if f not in findings)
+            self._hooks.adjust(claim, ruleset.stamps, findings)
         findings.sort(key=Finding.sort_key)
         return Report(claim_id, outcome_of(findings), ruleset.stamps, findings)
-
-    def _custom_edits(
-        self,
-        claim: MutableMapping[str, Any],
-        prepared: PreparedClaim,
-        ruleset: RuleSet,
-        findings: list[Finding],
-        emit: _Collector,
-    ) -> None:
-        hook = self.plugins.hook.claimpolicy_check_claim
-        try:
-            results = hook(claim=claim, prepared=prepared, packs=ruleset.stamps)
-        except Exception as error:
-            plugin = self.plugins.culprit(
-                "claimpolicy_check_claim", error.__traceback__
-            )
-            findings.append(_plugin_failed(plugin, "claimpolicy_check_claim", error))
-            return
-        for result in results:
-            for hit in result or ():
-                emit.hit(hit, self.edits)
-
-    def _call_plugins(
-        self, hook_name: str, failures: list[Finding], **kwargs: Any
-    ) -> bool:
-        try:
-            getattr(self.plugins.hook, hook_name)(**kwargs)
-        except Exception as error:
-            plugin = self.plugins.culprit(hook_name, error.__traceback__)
-            failures.append(_plugin_failed(plugin, hook_name, error))
-            return False
-        return True
 
 
 class _Collector:
@@ -225,40 +200,6 @@ class _Collector:
                 evidence if self.explain else None,
             )
         )
-
-    def hit(self, hit: Hit, edits: Mapping[str, Edit]) -> None:
-        edit = edits.get(hit.edit.id, hit.edit)
-        line = hit.line
-        self.findings.append(
-            Finding(
-                edit.id,
-                "custom",
-                edit.severity,
-                line.number if line is not None else None,
-                f"/lines/{line.index}{hit.at}" if line is not None else hit.at,
-                hit.message,
-                edit.reference,
-                hit.evidence if self.explain else None,
-            )
-        )
-
-
-def _kinds(plugins: PluginHost) -> dict[str, RuleKind]:
-    kinds: dict[str, RuleKind] = {}
-    owners: dict[str, str] = {}
-    for plugin, kind in plugins.collect("claimpolicy_register_rule_kinds"):
-        if kind.name in kinds:
-            raise PluginError(
-                plugin,
-                f"rule kind {kind.name!r} is already registered by {owners[kind.name]}",
-            )
-        kinds[kind.name] = kind
-        owners[kind.name] = plugin
-    return kinds
-
-
-def _edits(plugins: PluginHost) -> dict[str, Edit]:
-    return {edit.id: edit for _, edit in plugins.collect("claimpolicy_register_edits")}
 
 
 def _claim_id(document: object) -> str | None:
@@ -300,12 +241,6 @@ def _unreadable(message: str) -> Report:
     return Report(None, "invalid", (), [finding])
 
 
-def _engine_finding(message: str) -> Finding:
-    return Finding(
-        f"{ENGINE_RULE}/ENGINE", "engine", "error", None, "", message, ENGINE_REFERENCE
-    )
-
-
 def _no_pack(reason: NoPackInForce, line: Line) -> Finding:
     return Finding(
         f"{ENGINE_RULE}/NO-PACK-IN-FORCE",
@@ -314,19 +249,5 @@ def _no_pack(reason: NoPackInForce, line: Line) -> Finding:
         line.number,
         f"/lines/{line.index}/service_date",
         reason.message,
-        ENGINE_REFERENCE,
-    )
-
-
-def _plugin_failed(plugin: str, hook: str, error: Exception) -> Finding:
-    # The exception's text could quote claim data; name only its type.
-    return Finding(
-        f"{ENGINE_RULE}/PLUGIN-FAILED",
-        "engine",
-        "error",
-        None,
-        "",
-        f"plugin {plugin} raised {type(error).__name__} in {hook}; "
-        "the claim was not checked in full",
         ENGINE_REFERENCE,
     )
