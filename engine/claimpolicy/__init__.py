@@ -24,15 +24,24 @@ from claimpolicy.hookspecs import hookimpl
 from claimpolicy.io.formats import ReportFormat, ReportWriter
 from claimpolicy.io.readers import BrokenInput, Reader
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
+from claimpolicy.kinds.codes import (
+    DIAGNOSIS_LIST,
+    PROCEDURE_LIST,
+    DiagnosisFamilies,
+    expand_procedures,
+)
 from claimpolicy.packs.lock import Lock
 from claimpolicy.plugin_api import Edit, Hit
 from claimpolicy.plugins import PluginHost
 from claimpolicy.report import Finding, PackStamp, Report, Waiver
 
 __all__ = [
+    "DIAGNOSIS_LIST",
+    "PROCEDURE_LIST",
     "BrokenInput",
     "Check",
     "ClaimpolicyError",
+    "DiagnosisFamilies",
     "Edit",
     "Emit",
     "Engine",
@@ -57,5 +66,6 @@ __all__ = [
     "Tables",
     "Waiver",
     "__version__",
+    "expand_procedures",
     "hookimpl",
 ]
