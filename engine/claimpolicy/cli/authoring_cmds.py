@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from claimpolicy.cli import diff_cmd, explain_cmd, pack_test_cmd
+from claimpolicy.cli import diff_cmd, explain_cmd, newpack_cmd, pack_test_cmd
 
-COMMANDS: tuple[object, ...] = (pack_test_cmd, explain_cmd, diff_cmd)
+COMMANDS: tuple[object, ...] = (pack_test_cmd, explain_cmd, diff_cmd, newpack_cmd)
