@@ -6,7 +6,8 @@ on a single-dose drug given by infusion), a commented override of one of the
 parent's rules, and tests that fire the rule and leave it silent. The tests
 assert only on the new pack's own rule, so that the parent's rules, which
 change every quarter, cannot break them. The files are written from the
-templates below; `claimpolicy test DIR --pack-path DIR` passes on them.
+templates in templates/ (package data); `claimpolicy test DIR --pack-path
+DIR` passes on them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib.resources import files
 from pathlib import Path
 from string import Template
 from typing import Final
@@ -28,85 +30,13 @@ __all__ = ["PAYER_PATTERN", "Skeleton", "plan_skeleton", "write_skeleton"]
 PAYER_PATTERN: Final = r"[a-z0-9][a-z0-9_.-]*"
 FIRST_VERSION: Final = "0.1.0"
 RULE_ID: Final = "DRUG-JW-JZ"
-
-PACK_TOML: Final = Template("""\
-# The $name pack: $payer's own edits on top of $parent.
-# Check it with: claimpolicy test $folder --pack-path $folder
-name = "$name"
-version = "$version"  # semantic: raise the minor for new rules
-title = "$payer edits for E/M visits on drug infusion days"
-maintainer = "TODO: who answers for these rules"
-payers = ["$payer"]  # claims whose payer is one of these
-requires_engine = ">=0.1"
-extends = [{ name = "$parent", versions = "$versions" }]
-rules = ["rules.toml"]
-tests = ["tests"]
-
-[effective]
-from = $effective_from  # claims from this date of service on
-""")
-
-RULES_TOML: Final = Template("""\
-# Rules of $name. Each rule has an id (upper case, digits, dashes), a kind,
-# a category, a severity, a title and the public source it rests on.
-# `claimpolicy explain RULE_ID` shows any rule of $parent.
-
-[[rules]]
-id = "$rule_id"
-kind = "required-modifier"
-category = "modifier"
-severity = "error"
-title = "A single-dose drug given by infusion needs modifier JW or JZ"
-reference = "CMS JW and JZ modifier policy for single-dose container drugs (from 2023-07-01); Medicare Claims Processing Manual (Pub. 100-04) ch. 17 sec. 40"
-note = "TODO: replace with the payer's own policy and its source"
-codes = ["J0129"]                # abatacept, 10 mg (single-dose vials)
-with_codes = ["96365", "96413"]  # the infusion that gave it
-modifiers = ["JW", "JZ"]
-
-# An override changes a rule of $parent for this payer's claims only.
-# Uncomment to make it a warning, or set `enabled = false` to switch it off.
-# [overrides."$override_target"]
-# severity = "warning"
-# reason = "TODO: why this payer differs"
-""")
-
-TESTS_TOML: Final = Template("""\
-# Fixture tests of $name: a claim (claims/*.json), optional JSON Patch
-# mutations of it, and what must happen. Assert on this pack's own rules:
-# the rules of $parent change with its versions.
-
-[[test]]
-name = "jw-jz-present-passes"
-claim = "claims/infusion-visit.json"
-absent = ["$name/$rule_id"]
-
-[[test]]
-name = "jw-jz-missing-fires"
-claim = "claims/infusion-visit.json"
-mutations = [{ op = "remove", path = "/lines/2/modifiers" }]
-
-[[test.expect]]
-rule = "$name/$rule_id"
-line = 3
-severity = "error"
-""")
-
-CLAIM_JSON: Final = Template("""\
-{
-  "claim_id": "EXAMPLE-0001",
-  "payer": "$payer",
-  "patient": {"id": "P-EXAMPLE", "birth_date": "$birth_date", "sex": "F"},
-  "provider": {"npi": "1234567893", "specialty": "rheumatology"},
-  "place_of_service": "11",
-  "diagnoses": ["M05.79"],
-  "lines": [
-    {"code": "99214", "modifiers": ["25"], "units": 1, "service_date": "$service_date", "diagnosis_pointers": [1]},
-    {"code": "96413", "units": 1, "service_date": "$service_date", "diagnosis_pointers": [1], "start_time": "09:30", "stop_time": "10:25"},
-    {"code": "J0129", "modifiers": ["JZ"], "units": 75, "service_date": "$service_date", "diagnosis_pointers": [1]}
-  ],
-  "encounter": {"patient_status": "established", "last_visit_date": "$last_visit"}
+# Template files (package data in templates/) and where each is written.
+TEMPLATES: Final = {
+    "pack.toml.tmpl": "pack.toml",
+    "rules.toml.tmpl": "rules.toml",
+    "basic.toml.tmpl": "tests/basic.toml",
+    "infusion-visit.json.tmpl": "tests/claims/infusion-visit.json",
 }
-""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +68,8 @@ class Skeleton:
             "last_visit": (self.service_date - timedelta(days=98)).isoformat(),
         }
         return {
-            folder / "pack.toml": PACK_TOML.substitute(values),
-            folder / "rules.toml": RULES_TOML.substitute(values),
-            folder / "tests" / "basic.toml": TESTS_TOML.substitute(values),
-            folder / "tests" / "claims" / "infusion-visit.json": CLAIM_JSON.substitute(
-                values
-            ),
+            folder / target: _template(name).substitute(values)
+            for name, target in TEMPLATES.items()
         }
 
 
@@ -183,6 +109,11 @@ def plan_skeleton(
     rules = sorted(rule.id for rule in parent.rules)
     target = f"{parent.name}/{rules[0] if rules else 'RULE-ID'}"
     return Skeleton(name, payer, parent, start, service, target)
+
+
+def _template(name: str) -> Template:
+    text = files("claimpolicy.authoring").joinpath("templates", name).read_text("utf-8")
+    return Template(text)
 
 
 def write_skeleton(skeleton: Skeleton, folder: Path) -> list[Path]:
