@@ -12,21 +12,38 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from claimpolicy.codesets.icd10cm import normalize_icd
+
 __all__ = ["Line", "PreparedClaim", "normalize_icd", "prepare"]
 
 MINUTES_PER_DAY = 24 * 60
 
 
-def normalize_icd(code: str) -> str:
-    """`m05.79` and `M0579` are the same code: the form the code sets use."""
-    return code.replace(".", "").strip().upper()
-
-
 def _minutes(clock: str | None) -> int | None:
     if clock is None:
         return None
-    hours, _, minutes = clock.partition(":")
-    return int(hours) * 60 + int(minutes)
+    minutes = _CLOCK.get(clock)
+    if minutes is None:  # not HH:MM as the schema writes it; a plugin's value
+        hours, _, rest = clock.partition(":")
+        minutes = int(hours) * 60 + int(rest)
+    return minutes
+
+
+# Every HH:MM of a day: one dict lookup instead of parsing on the hot path.
+_CLOCK = {f"{m // 60:02d}:{m % 60:02d}": m for m in range(MINUTES_PER_DAY)}
+
+# Each distinct ICD-10-CM code is normalised once; a batch repeats few codes.
+_ICD_CACHE: dict[str, str] = {}
+_ICD_CACHE_SIZE = 65_536
+
+
+def _normalized_icd(code: str) -> str:
+    found = _ICD_CACHE.get(code)
+    if found is None:
+        if len(_ICD_CACHE) >= _ICD_CACHE_SIZE:
+            _ICD_CACHE.clear()
+        found = _ICD_CACHE[code] = normalize_icd(code)
+    return found
 
 
 class Line:
@@ -48,20 +65,23 @@ class Line:
     )
 
     def __init__(self, index: int, document: Mapping[str, Any]) -> None:
+        # The hot path of every claim: plain lookups, no generator expressions.
+        get = document.get
         self.index = index
         self.number = index + 1
         self.document = document
         self.code: str = document["code"].upper()
-        self.modifiers: tuple[str, ...] = tuple(
-            modifier.upper() for modifier in document.get("modifiers", ())
+        modifiers = get("modifiers")
+        self.modifiers: tuple[str, ...] = (
+            tuple(map(str.upper, modifiers)) if modifiers else ()
         )
         self.units: float = document["units"]
         self.service_date = date.fromisoformat(document["service_date"])
         self.pointers: tuple[int, ...] = tuple(document["diagnosis_pointers"])
-        self.start = _minutes(document.get("start_time"))
-        self.stop = _minutes(document.get("stop_time"))
-        self.ndc: Mapping[str, Any] | None = document.get("ndc")
-        self.dose: Mapping[str, Any] | None = document.get("dose")
+        self.start = _minutes(get("start_time"))
+        self.stop = _minutes(get("stop_time"))
+        self.ndc: Mapping[str, Any] | None = get("ndc")
+        self.dose: Mapping[str, Any] | None = get("dose")
 
     @property
     def minutes(self) -> int | None:
@@ -103,17 +123,23 @@ class PreparedClaim:
         self.birth_date = date.fromisoformat(patient["birth_date"])
         self.place_of_service: str = document["place_of_service"]
         self.diagnoses: tuple[str, ...] = tuple(
-            normalize_icd(code) for code in document["diagnoses"]
+            map(_normalized_icd, document["diagnoses"])
         )
-        self.lines = tuple(
-            Line(index, line) for index, line in enumerate(document["lines"])
-        )
+        lines = document["lines"]
+        self.lines = tuple(map(Line, range(len(lines)), lines))
         self.encounter: Mapping[str, Any] = document.get("encounter") or {}
-        # The claim is judged by the rules in force on its first date of service.
-        self.service_date = min(line.service_date for line in self.lines)
         by_code: dict[str, list[Line]] = {}
+        # The claim is judged by the rules in force on its first date of service.
+        first = self.lines[0].service_date
         for line in self.lines:
-            by_code.setdefault(line.code, []).append(line)
+            if line.service_date < first:
+                first = line.service_date
+            found = by_code.get(line.code)
+            if found is None:
+                by_code[line.code] = [line]
+            else:
+                found.append(line)
+        self.service_date = first
         self.lines_by_code = by_code
 
     def age_on(self, day: date) -> int:

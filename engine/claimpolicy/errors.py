@@ -14,6 +14,7 @@ from pathlib import Path
 
 __all__ = [
     "ClaimpolicyError",
+    "CodeSetFileError",
     "InputError",
     "LockError",
     "PackError",
@@ -32,6 +33,17 @@ class InputError(ClaimpolicyError, ValueError):
     def __init__(self, file: str, problem: str) -> None:
         super().__init__(f"{file}: {problem}")
         self.file = file
+        self.problem = problem
+
+
+class CodeSetFileError(ClaimpolicyError, ValueError):
+    """A code set data file that cannot be read: the file, line and problem."""
+
+    def __init__(self, file: object, line: int | None, problem: str) -> None:
+        where = f"{file}: line {line}" if line is not None else str(file)
+        super().__init__(f"{where}: {problem}")
+        self.file = str(file)
+        self.line = line
         self.problem = problem
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import tomli
 
-from claimpolicy.codesets.hcpcs import HcpcsFileError, HcpcsTable
+from claimpolicy.codesets.hcpcs import HcpcsTable
+from claimpolicy.errors import CodeSetFileError
 
 FOLDER = Path(__file__).resolve().parents[2] / "policies/codesets/hcpcs/2025-10"
 
@@ -122,7 +123,7 @@ def test_bad_date_names_file_line_and_value(tmp_path: Path) -> None:
     lines[2] = lines[2].replace("\t1982-01-01\t", "\t1982-13-01\t", 1)
     codes.write_text("\n".join(lines), encoding="utf-8")
 
-    with pytest.raises(HcpcsFileError) as caught:
+    with pytest.raises(CodeSetFileError) as caught:
         HcpcsTable.from_folder(folder)
     assert str(caught.value) == (
         f"{codes}: line 3: added: expected a date YYYY-MM-DD, got '1982-13-01'"
@@ -137,7 +138,7 @@ def test_bad_unit_names_the_drug_entry(tmp_path: Path) -> None:
     drugs.write_text(text.replace('unit = "mg"', 'unit = "cc"', 1), encoding="utf-8")
     line = text.split("\n").index("[[drug]]") + 1
 
-    with pytest.raises(HcpcsFileError) as caught:
+    with pytest.raises(CodeSetFileError) as caught:
         HcpcsTable.from_folder(folder)
     assert str(caught.value) == (
         f"{drugs}: line {line}: [[drug]] J1745: unit: expected one of "

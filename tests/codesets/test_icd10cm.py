@@ -14,7 +14,8 @@ from types import ModuleType
 
 import pytest
 
-from claimpolicy.codesets.icd10cm import Icd10cmFileError, Icd10cmTable, normalize_icd
+from claimpolicy.codesets.icd10cm import Icd10cmTable, normalize_icd
+from claimpolicy.errors import CodeSetFileError
 
 FOLDER = Path(__file__).resolve().parents[2] / "policies/codesets/icd10cm"
 YEARS = ("fy2025", "fy2026")
@@ -231,7 +232,7 @@ GOOD = b"code\tbillable\ttitle\nA00\t0\tCholera\nA000\t1\tCholera due to 01\n"
 
 
 def load_error(path: Path) -> str:
-    with pytest.raises(Icd10cmFileError) as caught:
+    with pytest.raises(CodeSetFileError) as caught:
         Icd10cmTable.from_file(path)
     assert isinstance(caught.value, ValueError)
     return str(caught.value)
@@ -290,7 +291,7 @@ def test_rows_out_of_order_are_found_when_a_title_is_asked(tmp_path: Path) -> No
     path = write_gz(tmp_path, header + b"\nB00\t1\tmisplaced\n" + good_rows)
     table = Icd10cmTable.from_file(path)
     assert table.status("B00") == "billable"
-    with pytest.raises(Icd10cmFileError) as caught:
+    with pytest.raises(CodeSetFileError) as caught:
         table.title("B00")
     assert str(caught.value) == f"{path}: line 3: code A00 is out of order"
 

@@ -24,9 +24,9 @@ from typing import Any
 
 import tomli
 
-from claimpolicy.errors import ClaimpolicyError
+from claimpolicy.errors import CodeSetFileError
 
-__all__ = ["Drug", "HcpcsCode", "HcpcsFileError", "HcpcsTable"]
+__all__ = ["Drug", "HcpcsCode", "HcpcsTable"]
 
 CODES_HEADER = "code\tadded\tterminated\ttermination_basis\tshort_description"
 MODIFIERS_HEADER = "code\tadded\tshort_description"
@@ -61,17 +61,6 @@ _DRUG_KEYS: dict[str, tuple[type | tuple[type, ...], str, bool]] = {
     "mue_source": (str, "a string", False),
     "source": (str, "a string", True),
 }
-
-
-class HcpcsFileError(ClaimpolicyError, ValueError):
-    """A code set file that cannot be read; keeps the file, line and problem."""
-
-    def __init__(self, file: object, line: int | None, problem: str) -> None:
-        where = f"{file}: line {line}" if line is not None else str(file)
-        super().__init__(f"{where}: {problem}")
-        self.file = str(file)
-        self.line = line
-        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +115,12 @@ class HcpcsTable:
 
     @classmethod
     def from_folder(cls, folder: Path) -> HcpcsTable:
-        """Read a code set folder; raise HcpcsFileError if a file is malformed."""
+        """Read a code set folder; raise CodeSetFileError if a file is malformed."""
         manifest_path = folder / "codeset.toml"
         manifest = _read_toml(manifest_path)
         files = manifest.get("files")
         if not isinstance(files, dict):
-            raise HcpcsFileError(manifest_path, None, "expected a [files] table")
+            raise CodeSetFileError(manifest_path, None, "expected a [files] table")
         codes_path = folder / _file_name(manifest_path, manifest, "file")
         modifiers_path = folder / _file_name(manifest_path, files, "modifiers")
         drugs_path = folder / _file_name(manifest_path, files, "drugs")
@@ -170,22 +159,22 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as error:
-        raise HcpcsFileError(path, None, error.strerror or str(error)) from None
+        raise CodeSetFileError(path, None, error.strerror or str(error)) from None
     except UnicodeDecodeError as error:
-        raise HcpcsFileError(path, None, f"not UTF-8: {error.reason}") from None
+        raise CodeSetFileError(path, None, f"not UTF-8: {error.reason}") from None
 
 
 def _read_toml(path: Path, text: str | None = None) -> dict[str, Any]:
     try:
         return tomli.loads(_read_text(path) if text is None else text)
     except tomli.TOMLDecodeError as error:
-        raise HcpcsFileError(path, None, f"not TOML: {error}") from None
+        raise CodeSetFileError(path, None, f"not TOML: {error}") from None
 
 
 def _file_name(path: Path, table: dict[str, Any], key: str) -> str:
     name = table.get(key)
     if not isinstance(name, str) or not name or "/" in name or "\\" in name:
-        raise HcpcsFileError(path, None, f"{key}: expected a file name, got {name!r}")
+        raise CodeSetFileError(path, None, f"{key}: expected a file name, got {name!r}")
     return name
 
 
@@ -193,15 +182,15 @@ def _read_lines(path: Path, header: str) -> list[tuple[int, list[str]]]:
     """The data rows of a TSV file as (line number, fields)."""
     lines = _read_text(path).split("\n")
     if lines[0] != header:
-        raise HcpcsFileError(path, 1, f"expected header {header!r}, got {lines[0]!r}")
+        raise CodeSetFileError(path, 1, f"expected header {header!r}, got {lines[0]!r}")
     if lines[-1] != "":
-        raise HcpcsFileError(path, len(lines), "the file does not end with a newline")
+        raise CodeSetFileError(path, len(lines), "the file does not end with a newline")
     width = header.count("\t") + 1
     rows = []
     for number, line in enumerate(lines[1:-1], start=2):
         fields = line.split("\t")
         if len(fields) != width:
-            raise HcpcsFileError(
+            raise CodeSetFileError(
                 path, number, f"expected {width} tab-separated fields, got {line!r}"
             )
         rows.append((number, fields))
@@ -213,11 +202,11 @@ def _read_codes(path: Path) -> list[HcpcsCode]:
     previous = ""
     for number, (code, added, ended, basis, title) in _read_lines(path, CODES_HEADER):
         if not _CODE.fullmatch(code):
-            raise HcpcsFileError(path, number, f"bad code {code!r}")
+            raise CodeSetFileError(path, number, f"bad code {code!r}")
         if code <= previous:
-            raise HcpcsFileError(path, number, f"code {code} is out of order")
+            raise CodeSetFileError(path, number, f"code {code} is out of order")
         if basis not in TERMINATION_BASES:
-            raise HcpcsFileError(
+            raise CodeSetFileError(
                 path,
                 number,
                 f"bad termination_basis {basis!r}, expected one of "
@@ -225,7 +214,7 @@ def _read_codes(path: Path) -> list[HcpcsCode]:
             )
         terminated = _date(path, number, "terminated", ended) if ended else None
         if (terminated is not None) != (basis == "cms-2020-file"):
-            raise HcpcsFileError(
+            raise CodeSetFileError(
                 path,
                 number,
                 f"code {code}: terminated {ended!r} does not fit basis {basis!r}",
@@ -243,7 +232,7 @@ def _read_modifiers(path: Path) -> list[str]:
     modifiers = []
     for number, (code, added, _title) in _read_lines(path, MODIFIERS_HEADER):
         if not _MODIFIER.fullmatch(code):
-            raise HcpcsFileError(path, number, f"bad modifier {code!r}")
+            raise CodeSetFileError(path, number, f"bad modifier {code!r}")
         _date(path, number, "added", added)
         modifiers.append(code)
     return modifiers
@@ -253,7 +242,7 @@ def _date(path: Path, line: int, column: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise HcpcsFileError(
+        raise CodeSetFileError(
             path, line, f"{column}: expected a date YYYY-MM-DD, got {text!r}"
         ) from None
 
@@ -262,7 +251,7 @@ def _read_drugs(path: Path, codes: dict[str, HcpcsCode]) -> list[Drug]:
     text = _read_text(path)
     entries = _read_toml(path, text).get("drug")
     if not isinstance(entries, list):
-        raise HcpcsFileError(path, None, "expected [[drug]] tables")
+        raise CodeSetFileError(path, None, "expected [[drug]] tables")
     # TOML keeps no line numbers; errors name the line of the entry's header.
     lines = [
         number
@@ -279,33 +268,33 @@ def _drug(
     path: Path, line: int | None, entry: Any, codes: dict[str, HcpcsCode]
 ) -> Drug:
     if not isinstance(entry, dict):
-        raise HcpcsFileError(path, line, f"expected a [[drug]] table, got {entry!r}")
+        raise CodeSetFileError(path, line, f"expected a [[drug]] table, got {entry!r}")
     where = f"[[drug]] {entry.get('code', '?')}"
     unknown = sorted(entry.keys() - _DRUG_KEYS.keys())
     if unknown:
-        raise HcpcsFileError(path, line, f"{where}: unknown key {unknown[0]!r}")
+        raise CodeSetFileError(path, line, f"{where}: unknown key {unknown[0]!r}")
     for key, (wanted, name, required) in _DRUG_KEYS.items():
         if key not in entry:
             if required:
-                raise HcpcsFileError(path, line, f"{where}: {key} is required")
+                raise CodeSetFileError(path, line, f"{where}: {key} is required")
         elif not _has_type(entry[key], wanted):
-            raise HcpcsFileError(
+            raise CodeSetFileError(
                 path, line, f"{where}: {key}: expected {name}, got {entry[key]!r}"
             )
 
     if entry["code"] not in codes:
-        raise HcpcsFileError(
+        raise CodeSetFileError(
             path, line, f"{where}: code {entry['code']!r} is not in the code set"
         )
     if entry["unit"] not in UNITS:
-        raise HcpcsFileError(
+        raise CodeSetFileError(
             path,
             line,
             f"{where}: unit: expected one of {', '.join(sorted(UNITS))}, "
             f"got {entry['unit']!r}",
         )
     if entry["unit_amount"] <= 0:
-        raise HcpcsFileError(
+        raise CodeSetFileError(
             path,
             line,
             f"{where}: unit_amount: expected a number > 0, "

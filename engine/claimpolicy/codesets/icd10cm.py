@@ -21,7 +21,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["Icd10cmFileError", "Icd10cmTable", "normalize_icd"]
+from claimpolicy.errors import CodeSetFileError
+
+__all__ = ["Icd10cmTable", "normalize_icd"]
 
 HEADER = b"code\tbillable\ttitle\n"
 
@@ -32,17 +34,6 @@ _HEADER = re.compile(rb"\n([A-Z0-9]{3,7})\t0\t[^\t\n]")
 _ROW = re.compile(r"[A-Z0-9]{3,7}\t[01]\t[^\t\n]+")
 
 Status = Literal["billable", "header"]
-
-
-class Icd10cmFileError(ValueError):
-    """A code set file that cannot be read; keeps the file and line number."""
-
-    def __init__(self, file: object, line: int | None, problem: str) -> None:
-        where = f"{file}: line {line}" if line is not None else str(file)
-        super().__init__(f"{where}: {problem}")
-        self.file = str(file)
-        self.line = line
-        self.problem = problem
 
 
 def normalize_icd(code: str) -> str:
@@ -73,14 +64,14 @@ class Icd10cmTable:
 
     @classmethod
     def from_file(cls, path: Path | Traversable) -> Icd10cmTable:
-        """Read a codes.tsv.gz; raise Icd10cmFileError if it is malformed.
+        """Read a codes.tsv.gz; raise CodeSetFileError if it is malformed.
 
         path may also be an ``importlib.resources`` file, as for the code sets
         shipped inside the package.
         """
         data = _read_tsv(path)
         if not data.startswith(HEADER):
-            raise Icd10cmFileError(path, 1, f"expected the header {HEADER.decode()!r}")
+            raise CodeSetFileError(path, 1, f"expected the header {HEADER.decode()!r}")
 
         # Every row but none of its title is matched once, so the counts of
         # newlines and tabs show whether each line is a well-formed row.
@@ -139,23 +130,23 @@ def _read_tsv(path: Path | Traversable) -> bytes:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise Icd10cmFileError(path, None, f"cannot be read: {error}") from None
+        raise CodeSetFileError(path, None, f"cannot be read: {error}") from None
     # zlib rather than gzip.decompress, which checks the CRC a second time.
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
         data = inflater.decompress(raw)
     except zlib.error as error:
-        raise Icd10cmFileError(path, None, f"not a gzip file: {error}") from None
+        raise CodeSetFileError(path, None, f"not a gzip file: {error}") from None
     if not inflater.eof:
-        raise Icd10cmFileError(path, None, "truncated gzip data")
+        raise CodeSetFileError(path, None, "truncated gzip data")
     if inflater.unused_data:
-        raise Icd10cmFileError(path, None, "data after the end of the gzip stream")
+        raise CodeSetFileError(path, None, "data after the end of the gzip stream")
 
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise Icd10cmFileError(path, line, f"not UTF-8: {error.reason}") from None
+        raise CodeSetFileError(path, line, f"not UTF-8: {error.reason}") from None
     return data
 
 
@@ -176,24 +167,24 @@ def _find_row(data: bytes, key: bytes) -> bytes | None:
     return None
 
 
-def _first_bad_line(path: object, data: bytes) -> Icd10cmFileError:
+def _first_bad_line(path: object, data: bytes) -> CodeSetFileError:
     """The error for the first line that is not a row (the slow path)."""
     lines = data.decode("utf-8").split("\n")
     for number, line in enumerate(lines[1:-1], start=2):
         if not _ROW.fullmatch(line):
             shown = line if len(line) <= 80 else line[:77] + "..."
             expected = "code<TAB>0 or 1<TAB>title"
-            return Icd10cmFileError(path, number, f"expected {expected}, got {shown!r}")
-    return Icd10cmFileError(path, len(lines), "the file does not end with a newline")
+            return CodeSetFileError(path, number, f"expected {expected}, got {shown!r}")
+    return CodeSetFileError(path, len(lines), "the file does not end with a newline")
 
 
-def _first_disorder(path: object, data: bytes) -> Icd10cmFileError:
+def _first_disorder(path: object, data: bytes) -> CodeSetFileError:
     """The error for the first code that repeats or breaks the sort order."""
     lines = data.decode("utf-8").split("\n")[1:-1]
     codes = [line.split("\t", 1)[0] for line in lines]
     for number, (before, code) in enumerate(itertools.pairwise(codes), 3):
         if code == before:
-            return Icd10cmFileError(path, number, f"code {code} appears twice")
+            return CodeSetFileError(path, number, f"code {code} appears twice")
         if code < before:
-            return Icd10cmFileError(path, number, f"code {code} is out of order")
-    return Icd10cmFileError(path, None, "rows are not unique and sorted")
+            return CodeSetFileError(path, number, f"code {code} is out of order")
+    return CodeSetFileError(path, None, "rows are not unique and sorted")
