@@ -2,7 +2,8 @@
 
 `claim(line("99214", modifiers=["25"]), line("96413", start="09:30",
 stop="10:25"))` is a claim document that passes the claim schema, so the same
-document serves a kind called directly (`run`) and the real engine. `rule`
+document serves a kind called directly (`run`) and the real engine
+(`findings`, with the built-in packs). `rule`
 validates and normalises parameters the way the pack loader does (defaults
 filled in, a misspelt key refused), so a test cannot hand a kind parameters
 a pack could never give it.
@@ -13,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from cerberus import Validator
 
+from claimpolicy import Engine
 from claimpolicy.claim import Line, PreparedClaim
 from claimpolicy.kinds.base import Rule, RuleKind, RuleSource
 from claimpolicy.packs.problems import problems_from_cerberus
@@ -187,3 +190,26 @@ def run(
     if check is not None:
         check(PreparedClaim(document), recorder)
     return recorder.calls
+
+
+@cache
+def _engine() -> Engine:
+    # Loading packs is the expensive part: one engine for every test.
+    return Engine()
+
+
+def findings(document: Mapping[str, Any]) -> list[tuple[str, int | None]]:
+    """(rule, line) of each finding the real packs give the claim."""
+    report = _engine().check(document)
+    assert report.outcome != "invalid", report.findings
+    return [(finding.rule, finding.line) for finding in report.findings]
+
+
+def established(**em: Any) -> dict[str, Any]:
+    """The encounter of an established patient seen last in December 2025,
+    whose E/M note stands apart from any drug administration."""
+    return {
+        "patient_status": "established",
+        "last_visit_date": "2025-12-02",
+        "em": {"separately_documented": True, **em},
+    }

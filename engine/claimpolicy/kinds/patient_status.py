@@ -25,6 +25,7 @@ from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
 
 NEW = "new"
 ESTABLISHED = "established"
+_CODE_OF = {NEW: "a new-patient code", ESTABLISHED: "an established-patient code"}
 
 
 def window_start(day: date, years: int) -> date:
@@ -92,7 +93,7 @@ def _problem(
     other = ESTABLISHED if claimed == NEW else NEW
     if status == other:
         return (
-            f"{line.code} is a {claimed}-patient code but the encounter gives "
+            f"{line.code} is {_CODE_OF[claimed]} but the encounter gives "
             f'patient_status "{status}"',
             evidence,
         )
