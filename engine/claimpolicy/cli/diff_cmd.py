@@ -62,6 +62,9 @@ def register(commands: Any) -> None:
 def run(arguments: argparse.Namespace) -> int:
     if arguments.examples < 0:
         raise InputError("--examples", f"{arguments.examples} is below 0")
+    # Resolved: a relative folder whose packs share rule files (../common)
+    # trips the pack loader's relative file names.
+    arguments.pack_path = [path.resolve() for path in arguments.pack_path]
     engine = make_engine(arguments)
     old = pack_version(engine, arguments.old)
     new = pack_version(engine, arguments.new)

@@ -28,6 +28,9 @@ def register(commands: Any) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
+    # Resolved: a relative folder whose packs share rule files (../common)
+    # trips the pack loader's relative file names.
+    arguments.pack_path = [path.resolve() for path in arguments.pack_path]
     engine = make_engine(arguments)
     explanation = explain_rule(engine.registry, engine.kinds, arguments.rule)
     print(explanation_text(explanation))

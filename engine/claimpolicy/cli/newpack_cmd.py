@@ -40,6 +40,9 @@ def register(commands: Any) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
+    # Resolved: a relative folder whose packs share rule files (../common)
+    # trips the pack loader's relative file names.
+    arguments.pack_path = [path.resolve() for path in arguments.pack_path]
     engine = make_engine(arguments)
     skeleton = plan_skeleton(
         engine.registry,
