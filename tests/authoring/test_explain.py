@@ -34,7 +34,7 @@ def line_of(path: Path, rule_id: str) -> int:
 )
 def test_a_builtin_rule_with_its_file_and_line(
     capsys: pytest.CaptureFixture[str], argument: str
-):
+) -> None:
     em = builtin_policies() / "cms-core/common/em.toml"
     source = f"{display_path(em)}:{line_of(em, 'EM-MOD25-DRUG-ADMIN')}"
 
@@ -57,7 +57,7 @@ def test_a_builtin_rule_with_its_file_and_line(
 
 def test_a_rule_that_changed_between_versions_and_is_overridden(
     capsys: pytest.CaptureFixture[str],
-):
+) -> None:
     assert main(["explain", "demo/DEMO-MOD25", "--pack-path", GOOD_PATH]) == 0
 
     out = capsys.readouterr().out
@@ -96,14 +96,14 @@ def test_a_rule_that_changed_between_versions_and_is_overridden(
 )
 def test_an_unknown_rule_exits_2(
     capsys: pytest.CaptureFixture[str], argument: str, message: str
-):
+) -> None:
     assert main(["explain", argument]) == 2
     assert capsys.readouterr().err.startswith(message)
 
 
 def test_a_bare_id_two_packs_share_is_ambiguous(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     folder = tmp_path / "other/1.0.0"
     folder.mkdir(parents=True)
     (folder / "pack.toml").write_text(
@@ -135,7 +135,7 @@ def test_a_bare_id_two_packs_share_is_ambiguous(
 
 def test_check_explain_prints_the_evidence_as_text(
     tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
-):
+) -> None:
     claim = json.loads(
         (REPO / GOOD / "demo/tests/claims/infusion-visit.json").read_text()
     )

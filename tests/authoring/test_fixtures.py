@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from claimpolicy.authoring.fixtures import (
 from claimpolicy.cli import main
 from claimpolicy.errors import PackError
 
-CLAIM = {
+CLAIM: dict[str, Any] = {
     "claim_id": "T-1",
     "patient": {"id": "P-1", "birth_date": "1960-02-29", "sex": "F"},
     "lines": [
@@ -118,7 +119,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "tests"
 
 
-def test_a_good_file_is_read_with_its_mutations_applied(folder: Path):
+def test_a_good_file_is_read_with_its_mutations_applied(folder: Path) -> None:
     (folder / "t.toml").write_text(GOOD_TEST)
 
     (test,) = load_test_file(folder / "t.toml")
@@ -135,7 +136,7 @@ def test_a_good_file_is_read_with_its_mutations_applied(folder: Path):
     assert str(test.expect[1]) == "claimpolicy/SCHEMA claim"
 
 
-def test_the_claim_copy_is_fresh_each_time(folder: Path):
+def test_the_claim_copy_is_fresh_each_time(folder: Path) -> None:
     (folder / "t.toml").write_text(GOOD_TEST)
     (test,) = load_test_file(folder / "t.toml")
 
@@ -149,7 +150,7 @@ def test_the_claim_copy_is_fresh_each_time(folder: Path):
 )
 def test_a_malformed_file_names_file_key_path_and_value(
     folder: Path, text: str, problem: str | None
-):
+) -> None:
     (folder / "t.toml").write_text(text)
 
     with pytest.raises(PackError) as raised:
@@ -163,7 +164,7 @@ def test_a_malformed_file_names_file_key_path_and_value(
 
 def test_the_command_exits_2_on_a_malformed_test_file(
     folder: Path, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     (folder.parent / "pack.toml").write_text(
         'name = "tmp-pack"\nversion = "1.0.0"\ntitle = "t"\n'
         "[effective]\nfrom = 2026-01-01\n"
@@ -190,11 +191,13 @@ MOVES = [
 
 
 @pytest.mark.parametrize(("day", "start", "end", "years"), MOVES)
-def test_years_to_move(day: date, start: date, end: date | None, years: int | None):
+def test_years_to_move(
+    day: date, start: date, end: date | None, years: int | None
+) -> None:
     assert years_to_move(day, start, end) == years
 
 
-def test_moving_changes_every_date_field_and_nothing_else():
+def test_moving_changes_every_date_field_and_nothing_else() -> None:
     moved = move_into(CLAIM, -1)
 
     assert moved["patient"]["birth_date"] == "1959-02-28"  # no 29 February
@@ -207,6 +210,6 @@ def test_moving_changes_every_date_field_and_nothing_else():
     assert service_date(moved) == date(2025, 3, 9)
 
 
-def test_a_claim_without_lines_has_no_date_of_service():
+def test_a_claim_without_lines_has_no_date_of_service() -> None:
     assert service_date({"claim_id": "x"}) is None
     assert service_date([]) is None

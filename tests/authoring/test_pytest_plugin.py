@@ -33,7 +33,7 @@ def run(project: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 def test_without_configuration_nothing_of_the_packs_is_collected(
     project: pytest.Pytester,
-):
+) -> None:
     result = run(project, "--collect-only", "-q")
 
     assert result.ret == 0
@@ -44,7 +44,7 @@ def test_without_configuration_nothing_of_the_packs_is_collected(
 
 def test_the_ini_option_collects_one_item_per_version_and_test(
     project: pytest.Pytester,
-):
+) -> None:
     project.makeini("[pytest]\nclaimpolicy_packs = packs\n")
 
     result = run(project, "--collect-only", "-q")
@@ -63,7 +63,9 @@ def test_the_ini_option_collects_one_item_per_version_and_test(
     ]
 
 
-def test_plain_pytest_runs_the_pack_tests_beside_testpaths(project: pytest.Pytester):
+def test_plain_pytest_runs_the_pack_tests_beside_testpaths(
+    project: pytest.Pytester,
+) -> None:
     project.mkdir("unit")
     project.makepyfile(**{"unit/test_unit": "def test_unit():\n    pass\n"})
     project.makeini("[pytest]\ntestpaths = unit\nclaimpolicy_packs = packs\n")
@@ -82,13 +84,13 @@ def test_plain_pytest_runs_the_pack_tests_beside_testpaths(project: pytest.Pytes
     )
 
 
-def test_the_command_line_option_works_without_ini(project: pytest.Pytester):
+def test_the_command_line_option_works_without_ini(project: pytest.Pytester) -> None:
     result = run(project, "--claimpolicy-packs", "packs")
 
     result.assert_outcomes(passed=9)
 
 
-def test_unrelated_toml_is_left_alone(project: pytest.Pytester):
+def test_unrelated_toml_is_left_alone(project: pytest.Pytester) -> None:
     # A tests/ folder of TOML, but no pack says it holds its tests.
     (project.path / "packs/stray/tests").mkdir(parents=True)
     (project.path / "packs/stray/tests/notes.toml").write_text('title = "notes"\n')
@@ -103,7 +105,7 @@ def test_unrelated_toml_is_left_alone(project: pytest.Pytester):
     assert len([line for line in result.outlines if "::" in line]) == 9
 
 
-def test_a_failing_item_shows_expected_against_actual(project: pytest.Pytester):
+def test_a_failing_item_shows_expected_against_actual(project: pytest.Pytester) -> None:
     shutil.copytree(PACKS / "shaky", project.path / "shaky")
 
     result = run(project, "--claimpolicy-packs", "shaky", "shaky")
@@ -128,7 +130,7 @@ def test_a_failing_item_shows_expected_against_actual(project: pytest.Pytester):
     )
 
 
-def test_a_malformed_test_file_is_a_collection_error(project: pytest.Pytester):
+def test_a_malformed_test_file_is_a_collection_error(project: pytest.Pytester) -> None:
     (project.path / "packs/demo/tests/broken.toml").write_text(
         '[[test]]\nname = "b"\nclaim = "claims/infusion-visit.json"\n'
         'outcome = "passs"\n'

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import xmlschema
 
 from claimpolicy.authoring.fixtures import load_test_file
-from claimpolicy.authoring.runner import PinnedEngine, run_pack
+from claimpolicy.authoring.runner import FixtureResult, PinnedEngine, run_pack
 from claimpolicy.authoring.selection import select
 from claimpolicy.cli import main
 
@@ -36,17 +37,19 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
 
 
-def run_all(engine: PinnedEngine, *selectors: str) -> dict[str, object]:
+def run_all(engine: PinnedEngine, *selectors: str) -> dict[str, FixtureResult]:
     from claimpolicy.authoring.runner import run_targets
 
     runs = run_targets(engine, select(engine.registry, selectors))
     return {result.id: result for run in runs for result in run.results}
 
 
-def test_every_good_test_passes_against_the_version_it_names(engine: PinnedEngine):
+def test_every_good_test_passes_against_the_version_it_names(
+    engine: PinnedEngine,
+) -> None:
     results = run_all(engine, "demo", "demo-plus")
 
-    assert {i: (r.passed, r.years_moved) for i, r in results.items()} == {  # type: ignore[attr-defined]
+    assert {i: (r.passed, r.years_moved) for i, r in results.items()} == {
         "demo@1.0.0::mod25::mod25-present-passes": (True, -1),
         "demo@1.0.0::mod25::mod25-missing-fires": (True, -1),
         "demo@1.0.0::pointers::pointer-past-end-fires": (True, -1),
@@ -80,17 +83,18 @@ def test_every_good_test_passes_against_the_version_it_names(engine: PinnedEngin
 )
 def test_the_report_names_the_version_under_test(
     engine: PinnedEngine, test_id: str, packs: list[tuple[str, str]], service_date: str
-):
+) -> None:
     result = run_all(engine, test_id.split("::")[0])[test_id]
 
-    report = result.report  # type: ignore[attr-defined]
+    report = result.report
+    assert report is not None
     assert [(p.name, p.version) for p in report.packs] == packs
     (finding,) = report.findings
     assert finding.rule == "demo/DEMO-MOD25"
     assert f"billed on {service_date}" in finding.message
 
 
-def test_coverage_counts_own_rules_that_fired(engine: PinnedEngine):
+def test_coverage_counts_own_rules_that_fired(engine: PinnedEngine) -> None:
     from claimpolicy.authoring.runner import run_targets
 
     runs = run_targets(engine, select(engine.registry, ["demo", "demo-plus", "shaky"]))
@@ -113,7 +117,7 @@ def test_coverage_counts_own_rules_that_fired(engine: PinnedEngine):
 
 def test_an_unknown_rule_in_a_test_fails_it_rather_than_passing(
     engine: PinnedEngine, tmp_path: Path
-):
+) -> None:
     (tmp_path / "claim.json").write_text(
         (GOOD / "demo/tests/claims/infusion-visit.json").read_text()
     )
@@ -136,7 +140,7 @@ def test_an_unknown_rule_in_a_test_fails_it_rather_than_passing(
 
 def test_a_claim_that_cannot_move_into_the_window_fails(
     engine: PinnedEngine, tmp_path: Path
-):
+) -> None:
     claim = json.loads((GOOD / "demo/tests/claims/infusion-visit.json").read_text())
     for line in claim["lines"]:
         line["service_date"] = "2026-03-10T00:00"  # not a date: nothing moves
@@ -154,7 +158,9 @@ def test_a_claim_that_cannot_move_into_the_window_fails(
     assert result.report.outcome == "invalid"
 
 
-def test_cli_all_good_exits_0(in_repo: None, capsys: pytest.CaptureFixture[str]):
+def test_cli_all_good_exits_0(
+    in_repo: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["test", "tests/authoring/packs/good", "--min-coverage", "100"])
 
     out = capsys.readouterr().out
@@ -165,7 +171,7 @@ def test_cli_all_good_exits_0(in_repo: None, capsys: pytest.CaptureFixture[str])
 
 def test_cli_failures_show_expected_against_actual(
     in_repo: None, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     code = main(["test", "tests/authoring/packs/shaky"])
 
     assert code == 1
@@ -212,7 +218,7 @@ def test_min_coverage_fails_when_a_version_is_below(
     minimum: str,
     code: int,
     mark: str,
-):
+) -> None:
     # The shared file alone fires DEMO-MOD25 only: half of each version's rules.
     shared = "tests/authoring/packs/good/demo/tests/mod25.toml"
 
@@ -250,14 +256,14 @@ def test_min_coverage_fails_when_a_version_is_below(
 )
 def test_cli_bad_selection_exits_2(
     in_repo: None, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
-):
+) -> None:
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith(message)
 
 
 def test_a_named_folder_already_on_the_pack_path_is_loaded_once(
     in_repo: None, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     good = "tests/authoring/packs/good"
 
     assert main(["test", f"{good}/demo", "--pack-path", good]) == 0
@@ -266,7 +272,7 @@ def test_a_named_folder_already_on_the_pack_path_is_loaded_once(
 
 def test_junit_output_follows_the_junit_schema(
     in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     report = tmp_path / "junit.xml"
     schema = xmlschema.XMLSchema(str(HERE / "junit.xsd"))
 
@@ -274,7 +280,7 @@ def test_junit_output_follows_the_junit_schema(
           "--junit", str(report)])  # fmt: skip
 
     schema.validate(str(report))
-    document = schema.to_dict(str(report))
+    document: Any = schema.to_dict(str(report))
     suites = {s["@name"]: s for s in document["testsuite"]}
     assert (document["@tests"], document["@failures"]) == (11, 2)
     assert {name: (s["@tests"], s["@failures"]) for name, s in suites.items()} == {
