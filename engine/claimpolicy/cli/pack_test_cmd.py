@@ -14,6 +14,7 @@ from claimpolicy.authoring.text import coverage_text, failure_text, summary_text
 from claimpolicy.cli.common import add_engine_options, make_plugins
 from claimpolicy.engine import PACK_PATH_VARIABLE
 from claimpolicy.errors import InputError
+from claimpolicy.packs.tomlfile import display_path
 
 DESCRIPTION = """\
 Run the fixture tests of pack versions: with no argument every installed
@@ -72,6 +73,9 @@ def run(arguments: argparse.Namespace) -> int:
     print("\nrule coverage:")
     for pack_run in runs:
         print(coverage_text(pack_run.coverage, minimum=minimum))
+        if not pack_run.results:
+            folders = ", ".join(display_path(f) for f in pack_run.pack.test_folders)
+            print(f"  no tests found in {folders}")
     if arguments.junit:
         write_junit(runs, arguments.junit)
 
