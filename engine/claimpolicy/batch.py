@@ -1,18 +1,73 @@
-"""Checking a stream of records, in order, one report per record."""
+"""Checking a stream of records, in order, one report per record.
+
+Records are read lazily and each result is handed on as soon as it is ready,
+so memory stays flat whatever the size of the batch. A batch starts in the
+calling process; once it has shown itself large (`PARALLEL_AFTER` records),
+the rest is spread over worker processes in chunks of raw records, at most
+`IN_FLIGHT_PER_JOB` chunks per worker at a time. Each worker builds its own
+engine from the command line's arguments (packs load once per worker) and
+sends back encoded reports, and the results come out in input order.
+
+    >>> for output, outcome in check_stream(engine, records, encoder=encode):
+    ...     sink.write(output)
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from claimpolicy.engine import Engine
+from claimpolicy.errors import ClaimpolicyError
+from claimpolicy.io.formats import Encoder
 from claimpolicy.io.readers import BrokenInput, Record
-from claimpolicy.report import Report
+from claimpolicy.report import OUTCOMES, Report
 
-__all__ = ["check_record", "check_records"]
+__all__ = [
+    "CHUNK_SIZE",
+    "PARALLEL_AFTER",
+    "WorkerError",
+    "check_record",
+    "check_records",
+    "check_stream",
+    "default_jobs",
+]
+
+#: Records sent to a worker at a time: large enough that sending them costs
+#: next to nothing, small enough that a chunk's results are never far off.
+CHUNK_SIZE = 500
+#: Records checked in the calling process before any worker starts: a batch
+#: smaller than this is done before workers would have loaded their packs.
+PARALLEL_AFTER = 4_000
+#: Chunks waiting or being checked per worker; bounds the memory of a batch.
+IN_FLIGHT_PER_JOB = 3
+
+_OUTCOME_CODES = {outcome: index for index, outcome in enumerate(OUTCOMES)}
+
+
+class WorkerError(ClaimpolicyError):
+    """A worker process died or could not start; the batch cannot go on."""
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def check_record(engine: Engine, record: Record) -> Report:
+    """The report of one record: raw JSON text, a parsed document or a
+    record its reader could not read."""
     if isinstance(record, bytes | str):
         return engine.check_json(record)
     if isinstance(record, BrokenInput):
@@ -27,5 +82,191 @@ def check_records(
     jobs: int | None = None,
     arguments: Any = None,
 ) -> Iterator[Report]:
-    for record in records:
-        yield check_record(engine, record)
+    """One report per record, in order, read and checked lazily.
+
+    With `jobs` above 1 and the command line's `arguments` (from which each
+    worker builds its engine), a large batch is spread over processes.
+    Without `arguments` the batch stays in this process: an engine built in
+    code (plugins passed as objects) cannot be rebuilt elsewhere.
+    """
+    for report, _ in check_stream(engine, records, jobs=jobs, arguments=arguments):
+        yield report
+
+
+def check_stream(
+    engine: Engine,
+    records: Iterable[Record],
+    *,
+    encoder: Encoder | None = None,
+    format_name: str | None = None,
+    jobs: int | None = None,
+    arguments: Any = None,
+) -> Iterator[tuple[Any, str]]:
+    """`(output, outcome)` per record, in order.
+
+    The output is `encoder(report)` when an encoder is given, else the
+    report. Workers rebuild the encoder as the format `format_name` of
+    their own engine, with `arguments.explain` as its evidence switch.
+    """
+    if jobs is None:
+        jobs = default_jobs()
+    local = _Checker(engine, encoder)
+    iterator = iter(records)
+    head = list(islice(iterator, PARALLEL_AFTER))
+    if jobs <= 1 or arguments is None or len(head) < PARALLEL_AFTER:
+        yield from local.each(head)
+        yield from local.each(iterator)
+        return
+
+    # A large batch: the first records are checked here while the workers
+    # start and load their packs, then the rest goes to the workers.
+    setup = _Setup(arguments, format_name if encoder is not None else None)
+    with _Pool(jobs, setup, local) as pool:
+        pool.feed(iter(lambda: list(islice(iterator, CHUNK_SIZE)), []))
+        yield from local.each(head)
+        for outputs, outcomes in pool.results():
+            yield from zip(outputs, [OUTCOMES[code] for code in outcomes], strict=True)
+
+
+class _Checker:
+    """Checks records with one engine and encodes their reports."""
+
+    def __init__(self, engine: Engine, encoder: Encoder | None) -> None:
+        self.engine = engine
+        self.encoder = encoder
+
+    def each(self, records: Iterable[Record]) -> Iterator[tuple[Any, str]]:
+        engine, encoder = self.engine, self.encoder
+        for record in records:
+            report = check_record(engine, record)
+            yield (encoder(report) if encoder else report), report.outcome
+
+    def chunk(self, records: list[Record]) -> _Result:
+        outputs = []
+        outcomes = bytearray()
+        for output, outcome in self.each(records):
+            outputs.append(output)
+            outcomes.append(_OUTCOME_CODES[outcome])
+        return outputs, bytes(outcomes)
+
+
+# -- worker processes ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """What a worker needs to build the same engine and encoder as the caller."""
+
+    arguments: Any
+    format_name: str | None  # None: send reports back as objects
+
+
+_worker: _Checker | None = None
+
+
+def _start_worker(setup: _Setup) -> None:
+    # The caller handles Ctrl-C and stops the workers; they must not print
+    # tracebacks of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from claimpolicy.cli.common import make_engine
+
+    arguments = setup.arguments
+    engine = make_engine(arguments, explain=bool(getattr(arguments, "explain", False)))
+    encoder = None
+    if setup.format_name is not None:
+        # The same choice as the command line's: the last format of a name wins.
+        formats = {
+            fmt.name: fmt
+            for _, fmt in engine.plugins.collect("claimpolicy_register_formats")
+        }
+        encoder = formats[setup.format_name].encoder(evidence=engine.explain)
+    global _worker
+    _worker = _Checker(engine, encoder)
+
+
+def _check_chunk(records: list[Record]) -> _Result:
+    assert _worker is not None, "the worker was not started"
+    return _worker.chunk(records)
+
+
+class _Pool:
+    """Worker processes fed chunks, with a bounded number in flight.
+
+    Until the first worker has answered (they are still loading their
+    packs), the calling process checks the next chunks itself rather than
+    wait; their results take their place in the queue, so order holds.
+    """
+
+    def __init__(self, jobs: int, setup: _Setup, local: _Checker) -> None:
+        self.limit = jobs * IN_FLIGHT_PER_JOB
+        self.local = local
+        self.executor = ProcessPoolExecutor(
+            jobs,
+            mp_context=_context(),
+            initializer=_start_worker,
+            initargs=(setup,),
+        )
+        self.queue: deque[Future[_Result] | _Result] = deque()
+        self.in_flight = 0
+        self.warm = False
+        self.chunks: Iterator[list[Record]] = iter(())
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # On an error (a closed pipe, Ctrl-C) the queued chunks are dropped.
+        self.executor.shutdown(wait=True, cancel_futures=exc_info[0] is not None)
+
+    def feed(self, chunks: Iterator[list[Record]]) -> None:
+        """Take chunks from `chunks` and keep the workers busy with them."""
+        self.chunks = chunks
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while self.in_flight < self.limit:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                return
+            self.queue.append(self.executor.submit(_check_chunk, chunk))
+            self.in_flight += 1
+
+    def results(self) -> Iterator[_Result]:
+        """Each chunk's outputs and outcome codes, in input order."""
+        while self.queue:
+            head = self.queue[0]
+            if not isinstance(head, Future):
+                self.queue.popleft()
+                yield head
+                continue
+            if not self.warm and not head.done():
+                chunk = next(self.chunks, None)
+                if chunk is not None:
+                    self.queue.append(self.local.chunk(chunk))
+                    continue
+            self.queue.popleft()
+            self.in_flight -= 1
+            self.warm = True
+            result = _result(head)
+            self._top_up()
+            yield result
+
+
+_Result = tuple[list[Any], bytes]
+
+
+def _result(future: Future[_Result]) -> _Result:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerError(
+            "a worker process died (killed, out of memory, or a plugin that "
+            "ended it); rerun with --jobs 1 to check in one process"
+        ) from None
+
+
+def _context() -> Any:
+    # fork starts a worker in milliseconds; each worker still builds its own
+    # engine from the arguments, so spawn (elsewhere) gives the same results.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)

@@ -6,8 +6,9 @@ import argparse
 import sys
 from typing import Any
 
-from claimpolicy.batch import check_records
+from claimpolicy.batch import check_stream
 from claimpolicy.cli.common import add_engine_options, make_engine
+from claimpolicy.cli.progress import Progress
 from claimpolicy.errors import InputError
 from claimpolicy.inputs import check_inputs, readers_by_suffix, records
 
@@ -37,7 +38,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--jobs",
-        type=int,
+        type=_jobs,
         default=None,
         metavar="N",
         help="worker processes for large batches (default: the number of cores)",
@@ -62,16 +63,36 @@ def run(arguments: argparse.Namespace) -> int:
     check_inputs(arguments.files, readers)
 
     writer = formats[name].open(sys.stdout.buffer, evidence=arguments.explain)
-    failed = False
+    encoder = formats[name].encoder(evidence=arguments.explain)
+    progress = Progress(sys.stderr)
     try:
-        for report in check_records(
+        for output, outcome in check_stream(
             engine,
             records(arguments.files, readers),
+            encoder=encoder,
+            format_name=name,
             jobs=arguments.jobs,
             arguments=arguments,
         ):
-            writer.write(report)
-            failed = failed or report.outcome in FAILING_OUTCOMES
+            if encoder is None:
+                writer.write(output)
+            else:
+                writer.write_encoded(output)
+            progress.add(outcome)
     finally:
         writer.close()
+    progress.close()
+    failed = any(progress.counts[outcome] for outcome in FAILING_OUTCOMES)
     return 1 if failed else 0
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of processes (1 or more)"
+        )
+    return jobs
