@@ -34,6 +34,9 @@ from typing import Any, Literal, NamedTuple
 import jsonschema
 import jsonschema.validators
 import jsonschema_rs
+import orjson
+
+from claimpolicy import cache
 
 __all__ = ["ClaimValidator", "SchemaProblem", "is_valid_npi"]
 
@@ -66,19 +69,25 @@ def is_valid_npi(value: str) -> bool:
     return _luhn_sum("80840" + value) % 10 == 0
 
 
+# A digit in a doubled position counts as the digit sum of its double.
+_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
 def _luhn_sum(digits: str) -> int:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return total
+    # From the right, every second digit is doubled; the last is not.
+    plain = digits[::-2]
+    doubled = digits[-2::-2].translate(_DOUBLED)
+    return sum(map(int, plain)) + sum(map(int, doubled))
 
 
 def _npi_format(instance: object) -> bool:
     # A format applies to strings only; the schema's "type" judges the rest.
-    return not isinstance(instance, str) or is_valid_npi(instance)
+    return not isinstance(instance, str) or _known_npi(instance)
+
+
+# This runs for every claim, and a batch names the same few providers over
+# and over: each distinct NPI is checked once.
+_known_npi = functools.lru_cache(maxsize=16_384)(is_valid_npi)
 
 
 class _Failure(NamedTuple):
@@ -112,7 +121,7 @@ class ClaimValidator:
             raise ValueError(
                 f"{engine!r} is not a validation engine; expected 'fast' or 'reference'"
             )
-        jsonschema.Draft202012Validator.check_schema(schema)
+        _check_schema(schema)
         self._schema = schema
         self._reference = _ReferenceValidator(
             schema, format_checker=_reference_format_checker()
@@ -167,6 +176,18 @@ class ClaimValidator:
             # nesting; no JSON reader returns either.
             failures.append(_Failure("readable", (), {}))
         return failures
+
+
+def _check_schema(schema: dict[str, Any]) -> None:
+    # Checking a schema against the meta-schema costs a tenth of a second at
+    # every start; a schema that passed once is remembered by its digest.
+    key = cache.digest(
+        "claim schema", orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
+    )
+    if cache.load(cache.CHECKED, key) is True:
+        return
+    jsonschema.Draft202012Validator.check_schema(schema)
+    cache.store(cache.CHECKED, key, True)
 
 
 # The fast engine.

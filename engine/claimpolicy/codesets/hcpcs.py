@@ -14,6 +14,7 @@ to have ended. `HcpcsTable.is_active` treats both as active.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -130,6 +131,27 @@ class HcpcsTable:
         drugs = {drug.code: drug for drug in _read_drugs(drugs_path, codes)}
         return cls(codes, modifiers, drugs, str(folder))
 
+    def to_plain(
+        self,
+    ) -> tuple[list[tuple[Any, ...]], list[str], list[tuple[Any, ...]]]:
+        """The parsed table as plain data, for the cache of parsed code sets."""
+        return (
+            [_fields(row) for row in self._codes.values()],
+            sorted(self.modifiers),
+            [_fields(drug) for drug in self.drugs.values()],
+        )
+
+    @classmethod
+    def from_plain(
+        cls,
+        plain: tuple[list[tuple[Any, ...]], list[str], list[tuple[Any, ...]]],
+        source: str,
+    ) -> HcpcsTable:
+        """The table `to_plain` gave, without parsing the files again."""
+        rows, modifiers, drugs = plain
+        codes = {row[0]: HcpcsCode(*row) for row in rows}
+        return cls(codes, frozenset(modifiers), {d[0]: Drug(*d) for d in drugs}, source)
+
     def get(self, code: str) -> HcpcsCode | None:
         return self._codes.get(code.strip().upper())
 
@@ -150,6 +172,10 @@ class HcpcsTable:
 
     def __repr__(self) -> str:
         return f"HcpcsTable({self.source!r}, {len(self)} codes)"
+
+
+def _fields(record: HcpcsCode | Drug) -> tuple[Any, ...]:
+    return tuple(getattr(record, field.name) for field in dataclasses.fields(record))
 
 
 # --- reading the files ------------------------------------------------------

@@ -88,6 +88,16 @@ class Icd10cmTable:
             raise _first_disorder(path, data)
         return cls(data, billable_set, header_set, str(path))
 
+    def to_plain(self) -> tuple[bytes, bytes, bytes]:
+        """The parsed table as plain bytes, for the cache of parsed code sets."""
+        return self._data, b"\n".join(self._billable), b"\n".join(self._headers)
+
+    @classmethod
+    def from_plain(cls, plain: tuple[bytes, bytes, bytes], source: str) -> Icd10cmTable:
+        """The table `to_plain` gave, without parsing the file again."""
+        data, billable, headers = plain
+        return cls(data, _code_set(billable), _code_set(headers), source)
+
     def status(self, code: str) -> Status | None:
         """Say whether code is billable, a header, or (None) not in the set."""
         key = _key(code)
@@ -123,6 +133,10 @@ class Icd10cmTable:
 
     def __repr__(self) -> str:
         return f"Icd10cmTable({self.source!r}, {len(self)} codes)"
+
+
+def _code_set(joined: bytes) -> frozenset[bytes]:
+    return frozenset(joined.split(b"\n")) if joined else frozenset()
 
 
 def _read_tsv(path: Path | Traversable) -> bytes:

@@ -13,10 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cerberus import Validator
-
+from claimpolicy import cache
 from claimpolicy.errors import PackError, PackProblem
-from claimpolicy.packs.problems import problems_from_cerberus
+from claimpolicy.packs.rulefile import schema_problems
 from claimpolicy.packs.schemas import CODESET_SCHEMA
 from claimpolicy.packs.tomlfile import display_path, read_toml
 
@@ -83,8 +82,38 @@ class CodeSet:
             problems = self.verify()
             if problems:
                 raise PackError(problems)
-            self._table = _read_table(self)
+            self._table = _cached_table(self)
         return self._table
+
+
+def _cached_table(codeset: CodeSet) -> Any:
+    # The files were just checked against the manifest's digests, so those
+    # digests name the parsed form (see claimpolicy.cache).
+    key = cache.digest(codeset.system, codeset.digest)
+    plain = cache.load("codesets", key)
+    if plain is not None:
+        table = _table_class(codeset)
+        if table is not None:
+            try:
+                return table.from_plain(plain, str(codeset.folder))
+            except (TypeError, ValueError):
+                pass  # an entry of another shape: parse the files again
+    parsed = _read_table(codeset)
+    if hasattr(parsed, "to_plain"):
+        cache.store("codesets", key, parsed.to_plain())
+    return parsed
+
+
+def _table_class(codeset: CodeSet) -> Any:
+    if codeset.system == "ICD-10-CM":
+        from claimpolicy.codesets.icd10cm import Icd10cmTable
+
+        return Icd10cmTable
+    if codeset.system == "HCPCS Level II":
+        from claimpolicy.codesets.hcpcs import HcpcsTable
+
+        return HcpcsTable
+    return None
 
 
 def _read_table(codeset: CodeSet) -> Any:
@@ -115,11 +144,11 @@ def _read_table(codeset: CodeSet) -> Any:
 
 def load_codeset(folder: Path) -> CodeSet:
     path = folder / CODESET_MANIFEST
-    document, _ = read_toml(path)
+    document, text = read_toml(path)
     shown = display_path(path)
-    validator = Validator(CODESET_SCHEMA, allow_unknown=False)
-    if not validator.validate(document):
-        raise PackError(problems_from_cerberus(shown, validator._errors))
+    problems = schema_problems(shown, document, CODESET_SCHEMA, text)
+    if problems:
+        raise PackError(problems)
     files = {"main": (document["file"], document["sha256"])}
     extra_shas = document.get("sha256_files", {})
     for role, name in document.get("files", {}).items():

@@ -15,20 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cerberus import Validator
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from claimpolicy.errors import PackError, PackProblem
 from claimpolicy.kinds.base import RuleKind, RuleSource
-from claimpolicy.packs.problems import problems_from_cerberus
-from claimpolicy.packs.schemas import (
-    MANIFEST_SCHEMA,
-    RULE_COMMON,
-    RULE_FILE_SCHEMA,
-    rule_schema,
-)
-from claimpolicy.packs.tomlfile import display_path, id_lines, read_toml
+from claimpolicy.packs.rulefile import check_rule_file, schema_problems
+from claimpolicy.packs.schemas import MANIFEST_SCHEMA, RULE_COMMON
+from claimpolicy.packs.tomlfile import display_path, read_toml
 
 __all__ = ["MANIFEST", "Extends", "PackRule", "PackVersion", "load_pack"]
 
@@ -113,9 +107,9 @@ class PackVersion:
 def load_pack(folder: Path, kinds: Mapping[str, RuleKind], origin: str) -> PackVersion:
     """Read and check one pack version folder. Raises PackError listing all."""
     manifest_path = folder / MANIFEST
-    manifest, _ = read_toml(manifest_path)
+    manifest, text = read_toml(manifest_path)
     shown = display_path(manifest_path)
-    problems = _check(shown, manifest, MANIFEST_SCHEMA)
+    problems = schema_problems(shown, manifest, MANIFEST_SCHEMA, text)
     if problems:
         raise PackError(problems)
 
@@ -166,13 +160,6 @@ def load_pack(folder: Path, kinds: Mapping[str, RuleKind], origin: str) -> PackV
         for path in files
     }
     return pack
-
-
-def _check(shown: str, document: Any, schema: dict[str, Any]) -> list[PackProblem]:
-    validator = Validator(schema, allow_unknown=False)
-    if validator.validate(document):
-        return []
-    return problems_from_cerberus(shown, validator._errors)
 
 
 def _parse_versions(
@@ -247,38 +234,12 @@ def _read_rule_file(
     overrides: list[Override],
     problems: list[PackProblem],
 ) -> None:
-    try:
-        document, text = read_toml(path)
-    except PackError as error:
-        problems.extend(error.problems)
+    checked = check_rule_file(path, kinds, problems)
+    if checked is None:
         return
     shown = display_path(path)
-    file_problems = _check(shown, document, RULE_FILE_SCHEMA)
-    if file_problems:
-        problems.extend(file_problems)
-        return
-    lines = id_lines(text)
-
-    for index, raw in enumerate(document.get("rules", ())):
-        kind = kinds.get(raw.get("kind", ""))
-        if kind is None and isinstance(raw.get("kind"), str):
-            known = ", ".join(sorted(kinds))
-            problems.append(
-                PackProblem(
-                    shown,
-                    f"rules[{index}].kind",
-                    f"{raw['kind']!r} is not a known rule kind (known: {known})",
-                )
-            )
-            continue
-        schema = rule_schema(kind.parameters if kind else {})
-        validator = Validator(schema, allow_unknown=False)
-        if not validator.validate(raw):
-            problems.extend(
-                problems_from_cerberus(shown, validator._errors, ("rules", index))
-            )
-            continue
-        rule = validator.document
+    lines = checked.lines
+    for rule in checked.rules:
         rules.append(
             PackRule(
                 id=rule["id"],
@@ -293,7 +254,7 @@ def _read_rule_file(
             )
         )
 
-    for target, changes in document.get("overrides", {}).items():
+    for target, changes in checked.overrides.items():
         if target.split("/", 1)[0] == pack_name:
             problems.append(
                 PackProblem(
