@@ -296,8 +296,7 @@ class _Codes:
             self.billable = {c: table.status(c) == "billable" for c in table.codes()}
             self.title = table.title
         elif system == "HCPCS Level II":
-            # HcpcsTable has no public listing of its codes yet.
-            self.billable = dict.fromkeys(table._codes, True)
+            self.billable = dict.fromkeys(table.codes(), True)
             self.title = lambda code: _attribute(table.get(code), "short_description")
         elif system == "CPT":
             codes: Iterable[str] = (c for group in table.groups.values() for c in group)

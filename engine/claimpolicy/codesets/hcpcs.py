@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -163,6 +163,10 @@ class HcpcsTable:
 
     def drug(self, code: str) -> Drug | None:
         return self.drugs.get(code.strip().upper())
+
+    def codes(self) -> Iterable[str]:
+        """Every procedure code of the table, in code order."""
+        return iter(self._codes)
 
     def __len__(self) -> int:
         return len(self._codes)

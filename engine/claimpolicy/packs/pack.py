@@ -106,6 +106,9 @@ class PackVersion:
 
 def load_pack(folder: Path, kinds: Mapping[str, RuleKind], origin: str) -> PackVersion:
     """Read and check one pack version folder. Raises PackError listing all."""
+    # Rule files may live beside the folder (../common); names inside the pack
+    # are computed from absolute paths, whatever form the caller gave.
+    folder = folder.resolve()
     manifest_path = folder / MANIFEST
     manifest, text = read_toml(manifest_path)
     shown = display_path(manifest_path)
