@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from claimpolicy.hookspecs import hookimpl
 from claimpolicy.kinds.base import RuleKind
+from claimpolicy.kinds.coverage import Coverage
+from claimpolicy.kinds.demographic import Demographic
 from claimpolicy.kinds.documentation import Documentation
+from claimpolicy.kinds.drugs import DrugUnits, WasteModifier
+from claimpolicy.kinds.duplicates import DuplicateLines
 from claimpolicy.kinds.em_basis import EmBasisDocumented
 from claimpolicy.kinds.em_mdm import EmMdm
 from claimpolicy.kinds.em_time import EmTime
@@ -15,8 +19,12 @@ from claimpolicy.kinds.infusion_time import (
 )
 from claimpolicy.kinds.initial_service import OneInitialService
 from claimpolicy.kinds.modifiers import RequiredModifier
+from claimpolicy.kinds.ndc import Ndc
+from claimpolicy.kinds.pairs import CodePair
 from claimpolicy.kinds.patient_status import PatientStatus
 from claimpolicy.kinds.pointers import DiagnosisPointers
+from claimpolicy.kinds.units import UnitLimit
+from claimpolicy.kinds.validity import Icd10cmValid, ProcedureCodeActive
 
 BUILTIN_KINDS: tuple[type[RuleKind], ...] = (
     DiagnosisPointers,
@@ -30,6 +38,16 @@ BUILTIN_KINDS: tuple[type[RuleKind], ...] = (
     PatientStatus,
     OneInitialService,
     Documentation,
+    Icd10cmValid,
+    ProcedureCodeActive,
+    CodePair,
+    UnitLimit,
+    DrugUnits,
+    WasteModifier,
+    Ndc,
+    Coverage,
+    Demographic,
+    DuplicateLines,
 )
 
 

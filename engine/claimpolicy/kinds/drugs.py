@@ -1,0 +1,338 @@
+"""Drug lines: billing units from the dose, and the waste modifiers JW/JZ.
+
+A HCPCS drug code is billed in units of its descriptor's amount (J1745 is
+"infliximab, 10 mg": 1 unit = 10 mg). The units of a dose are the dose
+divided by that amount, rounded up: 375 mg of infliximab is 38 units.
+Amounts convert between g, mg and mcg; `units` and `mL` only match
+themselves. The billing unit comes from the HCPCS drug table in force on
+the line's date.
+
+`drug-units` compares a line's units with its documented dose.
+
+`waste-modifier` applies the discarded-drug policy (Medicare Claims
+Processing Manual, Pub. 100-04, ch. 17 sec. 40) to drugs from single-dose
+containers, taking the container from the line's dose or else from the drug
+table:
+
+- from `jz_required_from` (2023-07-01), a line with nothing discarded needs
+  JZ; a line never carries both JW and JZ;
+- drug discarded (`dose.wasted`) goes on its own line of the same code with
+  JW, for ceil((dose + wasted) / unit) - ceil(dose / unit) units; when that
+  is 0 the rounded-up units already cover the discard, so there is no JW
+  line and the administered line takes JZ;
+- a JW line needs an administered line of the same code on the same date;
+- a multiple-dose container takes neither JW nor JZ.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.codesets.hcpcs import Drug
+from claimpolicy.kinds._text import number, units
+from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
+from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
+
+__all__ = ["DrugUnits", "WasteModifier", "billing_units"]
+
+JW = "JW"
+JZ = "JZ"
+JZ_REQUIRED_FROM = date(2023, 7, 1)
+JW_REQUIRED_FROM = date(2017, 1, 1)
+
+# Mass units in micrograms; other units convert only to themselves.
+_MASS = {"mcg": Fraction(1), "mg": Fraction(1000), "g": Fraction(1_000_000)}
+
+
+def _exact(value: float | Fraction) -> Fraction:
+    # Through the decimal text, so that 1.1 mg is 11/10, not a binary float.
+    return value if isinstance(value, Fraction) else Fraction(str(value))
+
+
+def billing_units(amount: float | Fraction, unit: str, drug: Drug) -> int | None:
+    """The units of `drug` that cover `amount` of `unit`, rounded up; None
+    when the unit does not convert to the drug's billing unit."""
+    if unit == drug.unit:
+        converted = _exact(amount)
+    elif unit in _MASS and drug.unit in _MASS:
+        converted = _exact(amount) * _MASS[unit] / _MASS[drug.unit]
+    else:
+        return None
+    return math.ceil(converted / _exact(drug.unit_amount))
+
+
+def _drug(tables: Tables, line: Line) -> Drug | None:
+    table = tables.hcpcs(line.service_date)
+    return table.drug(line.code) if table is not None else None
+
+
+def _in_scope(codes: frozenset[str] | None, line: Line) -> bool:
+    return codes is None or line.code in codes
+
+
+def _codes(params: Mapping[str, Any]) -> frozenset[str] | None:
+    entries = params.get("codes")
+    return expand_procedures(entries) if entries else None
+
+
+class DrugUnits(RuleKind):
+    name = "drug-units"
+    summary = (
+        "A drug line with a `dose` must bill ceil(dose / billing unit) units, "
+        "the billing unit taken from the HCPCS drug table (g, mg and mcg "
+        "convert; a dose in another unit is not checked). JW lines are left "
+        "to `waste-modifier`. `codes` limits the rule to some drug codes."
+    )
+    parameters = {"codes": PROCEDURE_LIST}
+
+    def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
+        if not rules:
+            return None
+        scoped = [(rule, _codes(rule.params)) for rule in rules]
+
+        def check(claim: PreparedClaim, emit: Emit) -> None:
+            for line in claim.lines:
+                dose = line.dose
+                if dose is None or JW in line.modifiers:
+                    continue
+                drug = _drug(tables, line)
+                if drug is None:
+                    continue
+                expected = billing_units(dose["amount"], dose["unit"], drug)
+                if expected is None or line.units == expected:
+                    continue
+                message = (
+                    f"{line.code} is billed for {units(line.units)} for a dose "
+                    f"of {number(dose['amount'])} {dose['unit']}; at "
+                    f"{number(drug.unit_amount)} {drug.unit} per unit that dose "
+                    f"is {units(expected)}"
+                )
+                evidence = {
+                    "code": line.code,
+                    "dose": dose["amount"],
+                    "dose_unit": dose["unit"],
+                    "unit_amount": drug.unit_amount,
+                    "unit": drug.unit,
+                    "expected_units": expected,
+                    "billed_units": line.units,
+                }
+                for rule, codes in scoped:
+                    if _in_scope(codes, line):
+                        emit(rule, message, line=line, at="/units", evidence=evidence)
+
+        return check
+
+
+class WasteModifier(RuleKind):
+    name = "waste-modifier"
+    summary = (
+        "JW/JZ on single-dose drug lines: JZ when nothing billable was "
+        "discarded (from `jz_required_from`), a JW line of the same code for "
+        "the discarded units (from `jw_required_from`), never JW and JZ on "
+        "one line, no JW line without an administered line, neither on a "
+        "multiple-dose container."
+    )
+    parameters = {
+        "codes": PROCEDURE_LIST,
+        "jz_required_from": {"type": "date", "default": JZ_REQUIRED_FROM},
+        "jw_required_from": {"type": "date", "default": JW_REQUIRED_FROM},
+    }
+
+    def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
+        if not rules:
+            return None
+        settings = [
+            (
+                rule,
+                _codes(rule.params),
+                rule.params.get("jz_required_from", JZ_REQUIRED_FROM),
+                rule.params.get("jw_required_from", JW_REQUIRED_FROM),
+            )
+            for rule in rules
+        ]
+
+        def check(claim: PreparedClaim, emit: Emit) -> None:
+            for group in _drug_groups(claim, tables):
+                for rule, codes, jz_from, jw_from in settings:
+                    if _in_scope(codes, group.lines[0]):
+                        _WasteCheck(rule, emit, group, jz_from, jw_from).run()
+
+        return check
+
+
+class _Group:
+    """The lines of one drug code on one date, with the drug's table entry."""
+
+    __slots__ = ("administered", "day", "drug", "lines", "waste")
+
+    def __init__(self, lines: list[Line], drug: Drug) -> None:
+        self.lines = lines
+        self.drug = drug
+        self.day = lines[0].service_date
+        self.administered = [line for line in lines if JW not in line.modifiers]
+        self.waste = [line for line in lines if JW in line.modifiers]
+
+    def single_dose(self, line: Line) -> bool:
+        """The container the line's dose names, else the drug table's."""
+        dose = line.dose
+        if dose is not None and "single_dose_container" in dose:
+            return bool(dose["single_dose_container"])
+        return self.drug.single_dose_container
+
+    def waste_units(self, line: Line) -> int | None:
+        """Units of discarded drug beyond the administered units; None when
+        the line has no dose or its unit does not convert."""
+        dose = line.dose
+        if dose is None:
+            return None
+        amount, wasted = dose["amount"], dose.get("wasted", 0)
+        given = billing_units(amount, dose["unit"], self.drug)
+        if given is None:
+            return None
+        total = billing_units(_exact(amount) + _exact(wasted), dose["unit"], self.drug)
+        assert total is not None  # same unit as `given`
+        return total - given
+
+
+def _drug_groups(claim: PreparedClaim, tables: Tables) -> list[_Group]:
+    groups = []
+    for lines in claim.lines_by_code.values():
+        by_date: dict[date, list[Line]] = {}
+        for line in lines:
+            by_date.setdefault(line.service_date, []).append(line)
+        for same_day in by_date.values():
+            drug = _drug(tables, same_day[0])
+            if drug is not None:
+                groups.append(_Group(same_day, drug))
+    return groups
+
+
+class _WasteCheck:
+    """One rule applied to one group; each method reports one problem."""
+
+    def __init__(
+        self, rule: Rule, emit: Emit, group: _Group, jz_from: date, jw_from: date
+    ) -> None:
+        self.rule = rule
+        self.emit = emit
+        self.group = group
+        self.jz_required = group.day >= jz_from
+        self.jw_required = group.day >= jw_from
+
+    def run(self) -> None:
+        group = self.group
+        for line in group.lines:
+            if JW in line.modifiers and JZ in line.modifiers:
+                self.report(line, f"{line.code} carries both JW and JZ; use one")
+        if not group.administered:
+            for line in group.waste:
+                self.report(
+                    line,
+                    f"{line.code} with JW has no line of the administered dose "
+                    f"of {line.code} on {group.day}",
+                )
+            return
+        single = [line for line in group.administered if group.single_dose(line)]
+        for line in group.administered:
+            if line not in single:
+                self.multiple_dose(line)
+        if not single:
+            for line in group.waste:
+                self.report(
+                    line,
+                    f"{line.code} is from a multiple-dose container, so no "
+                    "discarded amount is billed with JW",
+                )
+            return
+        known = {line.index: group.waste_units(line) for line in single}
+        for line in single:
+            self.zero_waste(line, known[line.index])
+        if None not in known.values():
+            self.waste_lines(single, sum(u for u in known.values() if u is not None))
+
+    def multiple_dose(self, line: Line) -> None:
+        if JZ in line.modifiers:
+            self.report(
+                line,
+                f"{line.code} is from a multiple-dose container and takes no JZ",
+            )
+
+    def zero_waste(self, line: Line, waste: int | None) -> None:
+        """JZ where nothing billable was discarded, and only there."""
+        has_jz = JZ in line.modifiers
+        if waste is None:
+            if self.jz_required and not has_jz and not self.group.waste:
+                self.report(
+                    line,
+                    f"{line.code} is from a single-dose container: add JZ if "
+                    "nothing was discarded, or bill the discarded amount on a "
+                    "line with JW",
+                )
+        elif waste == 0 and self.jz_required and not has_jz:
+            self.report(
+                line,
+                f"{line.code} is from a single-dose container and no billable "
+                f"amount was discarded ({_wasted(line)}): add JZ",
+            )
+        elif waste > 0 and has_jz:
+            self.report(
+                line,
+                f"{line.code} carries JZ (nothing discarded) but "
+                f"{_wasted(line)} was discarded",
+            )
+
+    def waste_lines(self, single: list[Line], expected: int) -> None:
+        """The JW lines must bill exactly the discarded units."""
+        group = self.group
+        billed = sum(line.units for line in group.waste)
+        if expected == 0 and group.waste:
+            for line in group.waste:
+                self.report(
+                    line,
+                    f"{line.code} with JW bills {units(line.units)}, but "
+                    "the units of the administered line already cover the "
+                    "discarded amount",
+                )
+        elif expected > 0 and not group.waste and self.jw_required:
+            line = next(x for x in single if (group.waste_units(x) or 0) > 0)
+            self.report(
+                line,
+                f"{_wasted(line)} of {line.code} was discarded: bill "
+                f"{units(expected)} on a separate line of {line.code} with JW",
+            )
+        elif expected > 0 and group.waste and billed != expected:
+            line = group.waste[0]
+            self.report(
+                line,
+                f"{line.code} with JW bills {units(billed)}, but the "
+                f"discarded amount is {units(expected)}",
+            )
+
+    def report(self, line: Line, message: str) -> None:
+        group = self.group
+        self.emit(
+            self.rule,
+            message,
+            line=line,
+            at="/modifiers",
+            evidence={
+                "code": line.code,
+                "modifiers": list(line.modifiers),
+                "service_date": group.day.isoformat(),
+                "dose": dict(line.dose) if line.dose is not None else None,
+                "unit_amount": group.drug.unit_amount,
+                "unit": group.drug.unit,
+                "single_dose_container": group.single_dose(line),
+                "jw_lines": [x.number for x in group.waste],
+            },
+        )
+
+
+def _wasted(line: Line) -> str:
+    dose = line.dose or {}
+    return f"{number(dose.get('wasted', 0))} {dose.get('unit', '')}".strip()

@@ -1,0 +1,109 @@
+"""ndc: drug lines carry the National Drug Code of the product given.
+
+A drug line is one whose code is in the HCPCS drug table in force on the
+line's date (unless `drug_table = false`) or in the rule's `codes`. The
+claim schema already requires an NDC to be 11 digits (the 5-4-2 form of
+HIPAA claims) with a quantity above 0 and a unit qualifier, so `malformed`
+looks for what a pattern cannot: a labeler segment (digits 1-5) or a product
+segment (digits 6-9) of all zeros, the mark of a placeholder typed in for a
+missing NDC. (That the FDA assigns no all-zero labeler code is taken from the
+labeler codes being FDA-assigned; an all-zero product code was not checked
+against the FDA NDC directory.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
+from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
+
+__all__ = ["Ndc"]
+
+MISSING = "missing"
+MALFORMED = "malformed"
+
+
+class Ndc(RuleKind):
+    name = "ndc"
+    summary = (
+        "`problem = 'missing'`: a drug line (HCPCS drug table, or `codes`) "
+        "has no `ndc`; `problem = 'malformed'`: its NDC has a labeler or "
+        "product segment of all zeros."
+    )
+    parameters = {
+        "problem": {
+            "type": "string",
+            "required": True,
+            "allowed": [MISSING, MALFORMED],
+        },
+        "codes": PROCEDURE_LIST,
+        "drug_table": {"type": "boolean", "default": True},
+    }
+
+    def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
+        if not rules:
+            return None
+        scoped = [
+            (
+                rule,
+                rule.params["problem"],
+                expand_procedures(rule.params.get("codes", ())),
+                rule.params.get("drug_table", True),
+            )
+            for rule in rules
+        ]
+
+        def is_drug_line(line: Line, codes: frozenset[str], drug_table: bool) -> bool:
+            if line.code in codes:
+                return True
+            if not drug_table:
+                return False
+            table = tables.hcpcs(line.service_date)
+            return table is not None and table.drug(line.code) is not None
+
+        def check(claim: PreparedClaim, emit: Emit) -> None:
+            for line in claim.lines:
+                for rule, problem, codes, drug_table in scoped:
+                    if not is_drug_line(line, codes, drug_table):
+                        continue
+                    if problem == MISSING:
+                        _missing(rule, emit, line)
+                    else:
+                        _malformed(rule, emit, line)
+
+        return check
+
+
+def _missing(rule: Rule, emit: Emit, line: Line) -> None:
+    if line.ndc is None:
+        emit(
+            rule,
+            f"{line.code} is a drug code and the line has no NDC: give the "
+            "11-digit NDC of the product, its quantity and unit",
+            line=line,
+            at="/ndc",
+            evidence={"code": line.code},
+        )
+
+
+def _malformed(rule: Rule, emit: Emit, line: Line) -> None:
+    if line.ndc is None:
+        return
+    ndc = line.ndc["code"]
+    labeler, product = ndc[:5], ndc[5:9]
+    zero = [
+        name
+        for name, segment in (("labeler", labeler), ("product", product))
+        if set(segment) == {"0"}
+    ]
+    if zero:
+        emit(
+            rule,
+            f"NDC {labeler}-{product}-{ndc[9:]} has a {' and '.join(zero)} "
+            "segment of all zeros, a placeholder rather than the product's code",
+            line=line,
+            at="/ndc/code",
+            evidence={"code": line.code, "ndc": ndc, "zero_segments": zero},
+        )

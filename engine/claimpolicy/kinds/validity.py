@@ -1,0 +1,201 @@
+"""Code validity: the codes of a claim must exist in the code sets in force on
+its dates of service.
+
+`icd10cm-valid` checks the diagnoses against the ICD-10-CM fiscal year in
+force on the claim's date of service: only billable codes (leaves of the
+tabular list) may be reported, so a category with children, such as G35 from
+FY2026, is as wrong as a code that does not exist.
+
+`procedure-code-active` checks each line's code on the line's own date: CPT
+codes (digits first) against the pack's CPT table, HCPCS Level II codes
+(a letter first) against the HCPCS file. A code that ended or had not yet
+begun is an error; a code the pack does not know at all is a separate
+problem, so that a pack can report it with a milder severity (the pack's CPT
+table lists only the codes its rules name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.kinds._text import dotted
+from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
+
+__all__ = ["Icd10cmValid", "ProcedureCodeActive"]
+
+INACTIVE = "inactive"
+UNKNOWN = "unknown"
+HCPCS = "HCPCS Level II"
+CPT = "CPT"
+
+
+class Icd10cmValid(RuleKind):
+    name = "icd10cm-valid"
+    summary = (
+        "Every diagnosis must be a billable code (a leaf) of the ICD-10-CM "
+        "code set in force on the claim's date of service. A category with "
+        "children, an unknown code, and a date with no code set in force are "
+        "each reported."
+    )
+    # No parameters of its own: the code set comes from the pack.
+
+    def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
+        if not rules:
+            return None
+
+        def check(claim: PreparedClaim, emit: Emit) -> None:
+            day = claim.service_date
+            table = tables.icd10cm(day)
+            if table is None:
+                for rule in rules:
+                    emit(
+                        rule,
+                        f"no ICD-10-CM code set is in force on {day}, so the "
+                        "diagnoses cannot be checked",
+                        at="/diagnoses",
+                        evidence={"service_date": day.isoformat()},
+                    )
+                return
+            for position, code in enumerate(claim.diagnoses):
+                status = table.status(code)
+                if status == "billable":
+                    continue
+                if status == "header":
+                    message = (
+                        f"diagnosis {dotted(code)} is a category with more "
+                        "specific codes below it in the ICD-10-CM code set in "
+                        f"force on {day}: report a code with more characters"
+                    )
+                else:
+                    message = (
+                        f"diagnosis {dotted(code)} is not a code of the "
+                        f"ICD-10-CM code set in force on {day}"
+                    )
+                evidence = {
+                    "diagnosis": code,
+                    "status": status or "unknown",
+                    "service_date": day.isoformat(),
+                }
+                for rule in rules:
+                    emit(rule, message, at=f"/diagnoses/{position}", evidence=evidence)
+
+        return check
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What a code table says about one code."""
+
+    system: str
+    added: date
+    terminated: date | None
+    basis: str | None  # HCPCS only: how sure the end date is
+
+
+class ProcedureCodeActive(RuleKind):
+    name = "procedure-code-active"
+    summary = (
+        "`problem = 'inactive'`: a line's code ended before, or began after, "
+        "the line's date of service (CPT table or HCPCS Level II file). "
+        "`problem = 'unknown'`: the code is in neither table, or no table is "
+        "in force on that date. A HCPCS code whose end is not known "
+        "(termination_basis unknown-*) counts as active."
+    )
+    parameters = {
+        "problem": {"type": "string", "required": True, "allowed": [INACTIVE, UNKNOWN]}
+    }
+
+    def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
+        if not rules:
+            return None
+        inactive = [rule for rule in rules if rule.params["problem"] == INACTIVE]
+        unknown = [rule for rule in rules if rule.params["problem"] == UNKNOWN]
+
+        def check(claim: PreparedClaim, emit: Emit) -> None:
+            for line in claim.lines:
+                day = line.service_date
+                system = HCPCS if line.code[0].isalpha() else CPT
+                table = tables.hcpcs(day) if system == HCPCS else tables.procedures(day)
+                if table is None:
+                    _report(
+                        unknown,
+                        emit,
+                        line,
+                        f"no {system} code set is in force on {day}, so "
+                        f"{line.code} cannot be checked",
+                        {"code": line.code, "system": system},
+                    )
+                    continue
+                known = _lookup(table, line.code, system)
+                if known is None:
+                    _report(
+                        unknown,
+                        emit,
+                        line,
+                        _unknown_message(line, system),
+                        {"code": line.code, "system": system},
+                    )
+                elif known.terminated is not None and day > known.terminated:
+                    _report(
+                        inactive,
+                        emit,
+                        line,
+                        f"{line.code} ended on {known.terminated} and is not "
+                        f"valid for a service on {day}",
+                        _evidence(line, known),
+                    )
+                elif day < known.added:
+                    _report(
+                        inactive,
+                        emit,
+                        line,
+                        f"{line.code} is valid from {known.added}, after the "
+                        f"service date {day}",
+                        _evidence(line, known),
+                    )
+
+        return check
+
+
+def _lookup(table: Any, code: str, system: str) -> _Known | None:
+    row = table.get(code)
+    if row is None:
+        return None
+    if system == HCPCS:
+        return _Known(system, row.added, row.terminated, row.termination_basis)
+    return _Known(system, row.added, row.terminated, None)
+
+
+def _unknown_message(line: Line, system: str) -> str:
+    day = line.service_date
+    if system == CPT:
+        # The pack's CPT table holds only the codes its rules name.
+        return (
+            f"{line.code} is not among the CPT codes known to the packs in "
+            f"force on {day}; check the code"
+        )
+    return f"{line.code} is not in the HCPCS Level II code set in force on {day}"
+
+
+def _evidence(line: Line, known: _Known) -> dict[str, Any]:
+    evidence: dict[str, Any] = {
+        "code": line.code,
+        "system": known.system,
+        "service_date": line.service_date.isoformat(),
+        "added": known.added.isoformat(),
+        "terminated": known.terminated.isoformat() if known.terminated else None,
+    }
+    if known.basis is not None:
+        evidence["termination_basis"] = known.basis
+    return evidence
+
+
+def _report(
+    rules: list[Rule], emit: Emit, line: Line, message: str, evidence: dict[str, Any]
+) -> None:
+    for rule in rules:
+        emit(rule, message, line=line, at="/code", evidence=evidence)

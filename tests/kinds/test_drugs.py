@@ -1,0 +1,232 @@
+"""drug-units and waste-modifier: units from the dose, JW and JZ."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from code_tables import DRUGS, tables
+from factory import claim, findings, line, rule, run
+
+from claimpolicy.kinds.drugs import DrugUnits, WasteModifier, billing_units
+
+UNITS = DrugUnits()
+UNITS_RULE = rule(UNITS, {})
+WASTE = WasteModifier()
+WASTE_RULE = rule(WASTE, {})
+
+
+def dose(amount: float, unit: str = "mg", **more: Any) -> dict[str, Any]:
+    return {"amount": amount, "unit": unit, **more}
+
+
+# -- billing units ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "amount", "unit", "expected"),
+    [
+        ("J1745", 375, "mg", 38),  # infliximab 5 mg/kg x 75 kg
+        ("J1745", 400, "mg", 40),
+        ("J1745", 380.5, "mg", 39),
+        ("J1745", 1, "g", 100),
+        ("J1745", 10_000, "mcg", 1),
+        ("J9312", 1000, "mg", 100),  # rituximab 1,000 mg
+        ("J9310", 1000, "mg", 10),
+        ("J3380", 300, "mg", 300),  # vedolizumab
+        ("J0885", 40_000, "units", 40),  # epoetin alfa 40,000 units
+        ("J2326", 12, "mg", 120),  # nusinersen, 0.1 mg a unit
+        ("J2326", 1.1, "mg", 11),  # exact decimals: 1.1 / 0.1 is 11, not 12
+        ("J1745", 5, "mL", None),  # a volume does not convert to mg
+        ("J0885", 4, "mg", None),  # nor a mass to units
+    ],
+)
+def test_billing_units_round_the_dose_up(
+    code: str, amount: float, unit: str, expected: int | None
+) -> None:
+    assert billing_units(amount, unit, DRUGS[code]) == expected
+
+
+# -- drug-units ---------------------------------------------------------------------
+
+
+def test_375_mg_of_infliximab_is_38_units() -> None:
+    passing = claim(line("J1745", units=38, dose=dose(375)))
+    assert run(UNITS, [UNITS_RULE], passing, tables()) == []
+    [emitted] = run(
+        UNITS, [UNITS_RULE], claim(line("J1745", units=40, dose=dose(375))), tables()
+    )
+    assert (emitted.line, emitted.at) == (1, "/units")
+    assert emitted.message == (
+        "J1745 is billed for 40 units for a dose of 375 mg; at 10 mg per unit "
+        "that dose is 38 units"
+    )
+
+
+def test_400_mg_of_infliximab_is_40_units() -> None:
+    document = claim(line("J1745", units=40, dose=dose(400)))
+    assert run(UNITS, [UNITS_RULE], document, tables()) == []
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        claim(line("J1745", units=3, modifiers=["JW"], dose=dose(25))),  # a JW line
+        claim(line("J1745", units=7, dose=dose(5, "mL"))),  # unit does not convert
+        claim(line("J1745", units=40)),  # no dose documented
+        claim(line("96413", units=1, dose=dose(375))),  # not a drug code
+    ],
+)
+def test_lines_the_rule_cannot_judge_pass(document: dict[str, Any]) -> None:
+    assert run(UNITS, [UNITS_RULE], document, tables()) == []
+
+
+def test_codes_limit_the_rule() -> None:
+    only_rituximab = rule(UNITS, {"codes": ["J9312"]})
+    document = claim(line("J1745", units=40, dose=dose(375)))
+    assert run(UNITS, [only_rituximab], document, tables()) == []
+
+
+# -- waste-modifier ---------------------------------------------------------------
+
+
+def infliximab(
+    day: str = "2026-03-10", units: float = 38, **fields: Any
+) -> dict[str, Any]:
+    return line("J1745", units=units, day=day, **fields)
+
+
+@pytest.mark.parametrize(
+    ("day", "fires"),
+    [("2023-06-30", False), ("2023-07-01", True), ("2026-03-10", True)],
+)
+def test_jz_is_required_from_2023_07_01(day: str, fires: bool) -> None:
+    # 380 mg = 38 units exactly: nothing billable discarded.
+    document = claim(infliximab(day, units=38, dose=dose(380, wasted=0)))
+    emitted = run(WASTE, [WASTE_RULE], document, tables())
+    assert [(e.line, e.at) for e in emitted] == ([(1, "/modifiers")] if fires else [])
+
+
+def test_the_jz_message() -> None:
+    document = claim(infliximab(units=38, dose=dose(380)))
+    [emitted] = run(WASTE, [WASTE_RULE], document, tables())
+    assert emitted.message == (
+        "J1745 is from a single-dose container and no billable amount was "
+        "discarded (0 mg): add JZ"
+    )
+
+
+def test_a_line_with_jz_and_nothing_discarded_passes() -> None:
+    document = claim(infliximab(units=38, modifiers=["JZ"], dose=dose(380)))
+    assert run(WASTE, [WASTE_RULE], document, tables()) == []
+
+
+def test_jw_and_jz_on_one_line_is_wrong() -> None:
+    document = claim(
+        infliximab(units=38, modifiers=["JZ"], dose=dose(375, wasted=25)),
+        line("J1745", units=2, modifiers=["JW", "JZ"]),
+    )
+    messages = [e.message for e in run(WASTE, [WASTE_RULE], document, tables())]
+    assert "J1745 carries both JW and JZ; use one" in messages
+
+
+def test_discarded_drug_needs_a_jw_line_of_the_extra_units() -> None:
+    # 375 mg given from four 100 mg vials: 25 mg discarded. 38 units cover
+    # 380 mg; 400 mg is 40 units, so the JW line bills 2.
+    given = infliximab(units=38, dose=dose(375, wasted=25))
+    right = claim(given, line("J1745", units=2, modifiers=["JW"]))
+    assert run(WASTE, [WASTE_RULE], right, tables()) == []
+
+    [missing] = run(WASTE, [WASTE_RULE], claim(given), tables())
+    assert (missing.line, missing.message) == (
+        1,
+        "25 mg of J1745 was discarded: bill 2 units on a separate line of J1745 "
+        "with JW",
+    )
+
+    wrong = claim(given, line("J1745", units=3, modifiers=["JW"]))
+    [emitted] = run(WASTE, [WASTE_RULE], wrong, tables())
+    assert (emitted.line, emitted.message) == (
+        2,
+        "J1745 with JW bills 3 units, but the discarded amount is 2 units",
+    )
+
+
+def test_no_jw_line_when_the_rounded_units_cover_the_discard() -> None:
+    # 375 mg + 5 mg discarded = 380 mg, still 38 units: JZ, and no JW line.
+    given = infliximab(units=38, modifiers=["JZ"], dose=dose(375, wasted=5))
+    assert run(WASTE, [WASTE_RULE], claim(given), tables()) == []
+    extra = claim(given, line("J1745", units=1, modifiers=["JW"]))
+    [emitted] = run(WASTE, [WASTE_RULE], extra, tables())
+    assert (emitted.line, emitted.message) == (
+        2,
+        "J1745 with JW bills 1 unit, but the units of the administered line "
+        "already cover the discarded amount",
+    )
+
+
+def test_jz_with_a_billable_discard_is_wrong() -> None:
+    given = infliximab(units=38, modifiers=["JZ"], dose=dose(375, wasted=25))
+    document = claim(given, line("J1745", units=2, modifiers=["JW"]))
+    [emitted] = run(WASTE, [WASTE_RULE], document, tables())
+    assert emitted.message == (
+        "J1745 carries JZ (nothing discarded) but 25 mg was discarded"
+    )
+
+
+def test_a_jw_line_needs_an_administered_line() -> None:
+    document = claim(line("J1745", units=2, modifiers=["JW"]))
+    [emitted] = run(WASTE, [WASTE_RULE], document, tables())
+    assert emitted.message == (
+        "J1745 with JW has no line of the administered dose of J1745 on 2026-03-10"
+    )
+    other_day = claim(
+        infliximab(day="2026-03-09", modifiers=["JZ"], dose=dose(380)),
+        line("J1745", units=2, modifiers=["JW"]),
+    )
+    assert [e.line for e in run(WASTE, [WASTE_RULE], other_day, tables())] == [2]
+
+
+def test_without_a_dose_jz_or_a_jw_line_is_needed() -> None:
+    assert len(run(WASTE, [WASTE_RULE], claim(infliximab()), tables())) == 1
+    with_jw = claim(infliximab(), line("J1745", units=2, modifiers=["JW"]))
+    assert run(WASTE, [WASTE_RULE], with_jw, tables()) == []
+
+
+def test_multiple_dose_containers_take_neither_modifier() -> None:
+    # J0886 is a multiple-dose drug in the test table; the dose may say so too.
+    plain = claim(line("J0886", units=10))
+    assert run(WASTE, [WASTE_RULE], plain, tables()) == []
+    with_jz = claim(
+        line(
+            "J0885",
+            units=10,
+            modifiers=["JZ"],
+            dose=dose(10_000, "units", single_dose_container=False),
+        )
+    )
+    [emitted] = run(WASTE, [WASTE_RULE], with_jz, tables())
+    assert emitted.message == (
+        "J0885 is from a multiple-dose container and takes no JZ"
+    )
+
+
+def test_the_dates_are_parameters() -> None:
+    later = rule(WASTE, {"jz_required_from": date(2024, 1, 1)})
+    document = claim(infliximab("2023-09-01", dose=dose(380)))
+    assert run(WASTE, [later], document, tables()) == []
+
+
+# -- through the packs --------------------------------------------------------------
+
+
+def test_the_pack_checks_units_and_waste_on_a_drug_line() -> None:
+    good = claim(infliximab(modifiers=["JZ"], dose=dose(380), ndc=NDC))
+    assert [f for f in findings(good) if f[0].startswith("cms-core/DRUG-")] == []
+    bad = claim(infliximab(units=40, dose=dose(375, wasted=25), ndc=NDC))
+    assert ("cms-core/DRUG-UNITS", 1) in findings(bad)
+    assert ("cms-core/DRUG-WASTE-MODIFIER", 1) in findings(bad)
+
+
+NDC = {"code": "57894003001", "quantity": 4, "unit": "UN"}
