@@ -146,23 +146,39 @@ class WasteModifier(RuleKind):
     def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
         if not rules:
             return None
-        settings = [
-            (
-                rule,
-                _codes(rule.params),
+        # Rules that share their dates share one evaluation of each group.
+        by_dates: dict[tuple[date, date], list[tuple[Rule, frozenset[str] | None]]]
+        by_dates = {}
+        for rule in rules:
+            dates = (
                 rule.params.get("jz_required_from", JZ_REQUIRED_FROM),
                 rule.params.get("jw_required_from", JW_REQUIRED_FROM),
             )
-            for rule in rules
-        ]
+            by_dates.setdefault(dates, []).append((rule, _codes(rule.params)))
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
             for group in _drug_groups(claim, tables):
-                for rule, codes, jz_from, jw_from in settings:
-                    if _in_scope(codes, group.lines[0]):
-                        _WasteCheck(rule, emit, group, jz_from, jw_from).run()
+                for (jz_from, jw_from), scoped in by_dates.items():
+                    problems = _WasteCheck(group, jz_from, jw_from).run()
+                    if problems:
+                        _emit_problems(emit, scoped, group, problems)
 
         return check
+
+
+Problem = tuple[Line, str, dict[str, Any]]
+
+
+def _emit_problems(
+    emit: Emit,
+    scoped: list[tuple[Rule, frozenset[str] | None]],
+    group: _Group,
+    problems: list[Problem],
+) -> None:
+    for rule, codes in scoped:
+        if _in_scope(codes, group.lines[0]):
+            for line, message, evidence in problems:
+                emit(rule, message, line=line, at="/modifiers", evidence=evidence)
 
 
 class _Group:
@@ -213,18 +229,21 @@ def _drug_groups(claim: PreparedClaim, tables: Tables) -> list[_Group]:
 
 
 class _WasteCheck:
-    """One rule applied to one group; each method reports one problem."""
+    """The problems of one group under one pair of dates; each method looks
+    for one problem and `report` keeps it."""
 
-    def __init__(
-        self, rule: Rule, emit: Emit, group: _Group, jz_from: date, jw_from: date
-    ) -> None:
-        self.rule = rule
-        self.emit = emit
+    def __init__(self, group: _Group, jz_from: date, jw_from: date) -> None:
         self.group = group
         self.jz_required = group.day >= jz_from
         self.jw_required = group.day >= jw_from
+        self.problems: list[Problem] = []
 
-    def run(self) -> None:
+    def run(self) -> list[Problem]:
+        """(line, message, evidence) of each problem found."""
+        self.look()
+        return self.problems
+
+    def look(self) -> None:
         group = self.group
         for line in group.lines:
             if JW in line.modifiers and JZ in line.modifiers:
@@ -315,21 +334,21 @@ class _WasteCheck:
 
     def report(self, line: Line, message: str) -> None:
         group = self.group
-        self.emit(
-            self.rule,
-            message,
-            line=line,
-            at="/modifiers",
-            evidence={
-                "code": line.code,
-                "modifiers": list(line.modifiers),
-                "service_date": group.day.isoformat(),
-                "dose": dict(line.dose) if line.dose is not None else None,
-                "unit_amount": group.drug.unit_amount,
-                "unit": group.drug.unit,
-                "single_dose_container": group.single_dose(line),
-                "jw_lines": [x.number for x in group.waste],
-            },
+        self.problems.append(
+            (
+                line,
+                message,
+                {
+                    "code": line.code,
+                    "modifiers": list(line.modifiers),
+                    "service_date": group.day.isoformat(),
+                    "dose": dict(line.dose) if line.dose is not None else None,
+                    "unit_amount": group.drug.unit_amount,
+                    "unit": group.drug.unit,
+                    "single_dose_container": group.single_dose(line),
+                    "jw_lines": [x.number for x in group.waste],
+                },
+            )
         )
 
 

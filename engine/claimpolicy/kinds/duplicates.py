@@ -35,44 +35,51 @@ class DuplicateLines(RuleKind):
     def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
         if not rules:
             return None
-        settings = [
-            (rule, frozenset(rule.params.get("repeat_modifiers", REPEAT_MODIFIERS)))
-            for rule in rules
-        ]
+        # Rules with the same repeat modifiers find the same duplicates.
+        by_repeats: dict[frozenset[str], list[Rule]] = {}
+        for rule in rules:
+            repeats = frozenset(rule.params.get("repeat_modifiers", REPEAT_MODIFIERS))
+            by_repeats.setdefault(repeats, []).append(rule)
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
             for lines in claim.lines_by_code.values():
                 if len(lines) < 2:
                     continue
-                for rule, repeats in settings:
-                    _check_code(rule, repeats, lines, emit)
+                for repeats, same in by_repeats.items():
+                    for line, first in _duplicates(repeats, lines):
+                        for rule in same:
+                            _emit(rule, emit, line, first)
 
         return check
 
 
-def _check_code(
-    rule: Rule, repeats: frozenset[str], lines: list[Line], emit: Emit
-) -> None:
+def _duplicates(repeats: frozenset[str], lines: list[Line]) -> list[tuple[Line, Line]]:
+    """(line, the earlier line it repeats) for each duplicate among `lines`."""
     first_of: dict[tuple[date, frozenset[str], str | None], Line] = {}
+    found = []
     for line in lines:
         if line.has_any_modifier(repeats):
             continue
         ndc = line.ndc["code"] if line.ndc is not None else None
         key = (line.service_date, frozenset(line.modifiers), ndc)
         first = first_of.setdefault(key, line)
-        if first is line:
-            continue
-        emit(
-            rule,
-            f"line {line.number} repeats line {first.number}: {line.code} on "
-            f"{line.service_date} with the same modifiers; put the units on one "
-            "line, or add a repeat modifier if the service was done again",
-            line=line,
-            at="/code",
-            evidence={
-                "code": line.code,
-                "service_date": line.service_date.isoformat(),
-                "modifiers": sorted(line.modifiers),
-                "first_line": first.number,
-            },
-        )
+        if first is not line:
+            found.append((line, first))
+    return found
+
+
+def _emit(rule: Rule, emit: Emit, line: Line, first: Line) -> None:
+    emit(
+        rule,
+        f"line {line.number} repeats line {first.number}: {line.code} on "
+        f"{line.service_date} with the same modifiers; put the units on one "
+        "line, or add a repeat modifier if the service was done again",
+        line=line,
+        at="/code",
+        evidence={
+            "code": line.code,
+            "service_date": line.service_date.isoformat(),
+            "modifiers": sorted(line.modifiers),
+            "first_line": first.number,
+        },
+    )

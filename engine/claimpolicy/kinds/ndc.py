@@ -45,65 +45,71 @@ class Ndc(RuleKind):
     def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
         if not rules:
             return None
-        scoped = [
-            (
-                rule,
-                rule.params["problem"],
-                expand_procedures(rule.params.get("codes", ())),
-                rule.params.get("drug_table", True),
-            )
-            for rule in rules
-        ]
+        # problem -> rules that take every drug of the table, and code -> rules
+        # that name the code: a line visits only the rules of its problem.
+        by_table: dict[str, list[Rule]] = {MISSING: [], MALFORMED: []}
+        by_code: dict[str, dict[str, list[Rule]]] = {MISSING: {}, MALFORMED: {}}
+        for rule in rules:
+            problem = rule.params["problem"]
+            if rule.params.get("drug_table", True):
+                by_table[problem].append(rule)
+            for code in expand_procedures(rule.params.get("codes", ())):
+                by_code[problem].setdefault(code, []).append(rule)
 
-        def is_drug_line(line: Line, codes: frozenset[str], drug_table: bool) -> bool:
-            if line.code in codes:
-                return True
-            if not drug_table:
-                return False
-            table = tables.hcpcs(line.service_date)
-            return table is not None and table.drug(line.code) is not None
+        def rules_for(problem: str, line: Line) -> list[Rule]:
+            listed = by_code[problem].get(line.code, [])
+            if not by_table[problem] or not _in_drug_table(tables, line):
+                return listed
+            return listed + [rule for rule in by_table[problem] if rule not in listed]
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
             for line in claim.lines:
-                for rule, problem, codes, drug_table in scoped:
-                    if not is_drug_line(line, codes, drug_table):
-                        continue
-                    if problem == MISSING:
+                if line.ndc is None:
+                    for rule in rules_for(MISSING, line):
                         _missing(rule, emit, line)
-                    else:
-                        _malformed(rule, emit, line)
+                    continue
+                zero = _zero_segments(line.ndc["code"])
+                if zero:
+                    for rule in rules_for(MALFORMED, line):
+                        _malformed(rule, emit, line, zero)
 
         return check
 
 
-def _missing(rule: Rule, emit: Emit, line: Line) -> None:
-    if line.ndc is None:
-        emit(
-            rule,
-            f"{line.code} is a drug code and the line has no NDC: give the "
-            "11-digit NDC of the product, its quantity and unit",
-            line=line,
-            at="/ndc",
-            evidence={"code": line.code},
-        )
+def _in_drug_table(tables: Tables, line: Line) -> bool:
+    table = tables.hcpcs(line.service_date)
+    return table is not None and table.drug(line.code) is not None
 
 
-def _malformed(rule: Rule, emit: Emit, line: Line) -> None:
-    if line.ndc is None:
-        return
-    ndc = line.ndc["code"]
+def _zero_segments(ndc: str) -> list[str]:
+    """The names of the segments of an 11-digit NDC that are all zeros."""
     labeler, product = ndc[:5], ndc[5:9]
-    zero = [
+    return [
         name
         for name, segment in (("labeler", labeler), ("product", product))
         if set(segment) == {"0"}
     ]
-    if zero:
-        emit(
-            rule,
-            f"NDC {labeler}-{product}-{ndc[9:]} has a {' and '.join(zero)} "
-            "segment of all zeros, a placeholder rather than the product's code",
-            line=line,
-            at="/ndc/code",
-            evidence={"code": line.code, "ndc": ndc, "zero_segments": zero},
-        )
+
+
+def _missing(rule: Rule, emit: Emit, line: Line) -> None:
+    emit(
+        rule,
+        f"{line.code} is a drug code and the line has no NDC: give the "
+        "11-digit NDC of the product, its quantity and unit",
+        line=line,
+        at="/ndc",
+        evidence={"code": line.code},
+    )
+
+
+def _malformed(rule: Rule, emit: Emit, line: Line, zero: list[str]) -> None:
+    assert line.ndc is not None
+    ndc = line.ndc["code"]
+    emit(
+        rule,
+        f"NDC {ndc[:5]}-{ndc[5:9]}-{ndc[9:]} has a {' and '.join(zero)} "
+        "segment of all zeros, a placeholder rather than the product's code",
+        line=line,
+        at="/ndc/code",
+        evidence={"code": line.code, "ndc": ndc, "zero_segments": zero},
+    )

@@ -111,13 +111,15 @@ class UnitLimit(RuleKind):
 
         def limits_of(code: str, lines: list[Line]) -> list[_Limit]:
             limits = index.get(code, [])
-            missing = [r for r in from_drugs if all(x.rule is not r for x in limits)]
-            if not missing:
+            if not from_drugs:
                 return limits
             table = tables.hcpcs(lines[0].service_date)
             drug = table.drug(code) if table is not None else None
             if drug is None or drug.mue is None:
                 return limits
+            # A rule's own row for the code wins over the drug table.
+            have = {id(limit.rule) for limit in limits}
+            missing = [rule for rule in from_drugs if id(rule) not in have]
             return limits + [
                 _Limit(
                     rule,
