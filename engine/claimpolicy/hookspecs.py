@@ -118,7 +118,7 @@ def claimpolicy_register_edits() -> Iterable[Edit]:
 
 @hookspec
 def claimpolicy_prepare_claim(claim: MutableMapping[str, Any]) -> None:
-    """Normalise one claim document in place before the packs are chosen.
+    """Normalise one claim document, `claim`, in place before packs are chosen.
 
     Called once per claim, after the document passed the schema and before
     the engine reads it, so a change of `payer` or of a code decides which
@@ -157,13 +157,15 @@ def claimpolicy_adjust_findings(
 ) -> None:
     """Adjust the findings of one claim in place, after every rule and edit.
 
-    Called once per claim, last, with the document, its findings and the
-    pack versions applied. A plugin may change a finding's `severity` or
-    waive it with `finding.waive(by=..., reason=...)`: a waived finding stays
-    in the report, marked with who waived it and why, and no longer counts
-    toward the outcome. Nothing else may change: findings cannot be removed
-    or added, and `engine` findings cannot be waived or softened. A plugin
-    that breaks these rules, or raises, has its adjustments undone and the
-    claim gets an `engine` finding. Returns nothing; every implementation
-    is called, each seeing the adjustments of those before it.
+    Called once per claim, last, with the document (`claim`), its
+    `findings` and the pack versions applied (`packs`: a payer's plugin
+    checks that its own pack is among them). A plugin may change a
+    finding's `severity` or waive it with `finding.waive(by=..., reason=...)`:
+    a waived finding stays in the report, marked with who waived it and why,
+    and no longer counts toward the outcome. Nothing else may change:
+    findings cannot be removed or added, and `engine` findings cannot be
+    waived or softened. A plugin that breaks these rules, or raises, has its
+    adjustments undone and the claim gets an `engine` finding.
+    Returns nothing. Every implementation is called, each seeing the
+    adjustments of those before it.
     """

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import inspect
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -249,7 +250,9 @@ class PluginHost:
         rules = _REGISTERED[hook_name]
         items: list[tuple[str, Any]] = []
         owners: dict[str, str] = {}
-        for impl in self.implementations(hook_name):
+        # Registration order (built-ins first), so that a name claimed twice
+        # is blamed on the newcomer, never on the built-in it collides with.
+        for impl in reversed(self.implementations(hook_name)):
             try:
                 result = impl()
             except Exception as error:
@@ -295,12 +298,34 @@ def _refuse_unmarked(plugin: object, name: str) -> None:
         if not attribute.startswith("claimpolicy_"):
             continue
         value = getattr(plugin, attribute, None)
-        if callable(value) and getattr(value, _MARK, None) is None:
+        if not callable(value):
+            continue
+        if getattr(value, _MARK, None) is None:
             raise PluginError(
                 name,
                 f"{attribute} is named like a hook but not marked "
                 "@claimpolicy.hookimpl",
             )
+        _refuse_unknown_arguments(name, attribute, value)
+
+
+def _refuse_unknown_arguments(name: str, hook: str, function: Any) -> None:
+    spec = getattr(hookspecs, hook, None)
+    if spec is None:
+        return  # an unknown hook: reported once every plugin is registered
+    offered = list(inspect.signature(spec).parameters)
+    taken = [
+        parameter.name
+        for parameter in inspect.signature(function).parameters.values()
+        if parameter.default is inspect.Parameter.empty
+    ]
+    unknown = [argument for argument in taken if argument not in offered]
+    if unknown:
+        raise PluginError(
+            name,
+            f"{hook} takes {', '.join(unknown)}, which the hook does not offer "
+            f"(it offers: {', '.join(offered) or 'nothing'})",
+        )
 
 
 def _as_list(result: object, plugin: str, hook_name: str) -> list[Any]:
@@ -339,12 +364,12 @@ def _module_origin(module: str) -> tuple[str, str, str]:
             return (distribution, metadata.version(distribution), "--plugin")
         except metadata.PackageNotFoundError:
             continue
-    return ("(not installed)", "", "--plugin")
+    return ("", "", "--plugin")  # imported from the path, not installed
 
 
 def _describe(origin: tuple[str, str, str]) -> str:
     distribution, version, _ = origin
-    return f"{distribution} {version}".strip()
+    return f"{distribution} {version}".strip() or "a module that is not installed"
 
 
 def _own_version() -> str:

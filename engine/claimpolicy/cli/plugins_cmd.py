@@ -24,7 +24,7 @@ def register(commands: Any) -> None:
 def run(arguments: argparse.Namespace) -> int:
     host = make_plugins(arguments)
     for info in host.infos():
-        distribution = f"{info.distribution} {info.version}".strip()
+        distribution = f"{info.distribution} {info.version}".strip() or "not installed"
         print(f"{info.name}  ({distribution}, {info.source})")
         for hook in info.hooks:
             print(f"    {hook}")
