@@ -112,53 +112,49 @@ class ProcedureCodeActive(RuleKind):
     def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
         if not rules:
             return None
-        inactive = [rule for rule in rules if rule.params["problem"] == INACTIVE]
-        unknown = [rule for rule in rules if rule.params["problem"] == UNKNOWN]
+        by_problem: dict[str, list[Rule]] = {INACTIVE: [], UNKNOWN: []}
+        for rule in rules:
+            by_problem[rule.params["problem"]].append(rule)
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
             for line in claim.lines:
-                day = line.service_date
-                system = HCPCS if line.code[0].isalpha() else CPT
-                table = tables.hcpcs(day) if system == HCPCS else tables.procedures(day)
-                if table is None:
-                    _report(
-                        unknown,
-                        emit,
-                        line,
-                        f"no {system} code set is in force on {day}, so "
-                        f"{line.code} cannot be checked",
-                        {"code": line.code, "system": system},
-                    )
+                found = _judge(line, tables)
+                if found is None:
                     continue
-                known = _lookup(table, line.code, system)
-                if known is None:
-                    _report(
-                        unknown,
-                        emit,
-                        line,
-                        _unknown_message(line, system),
-                        {"code": line.code, "system": system},
-                    )
-                elif known.terminated is not None and day > known.terminated:
-                    _report(
-                        inactive,
-                        emit,
-                        line,
-                        f"{line.code} ended on {known.terminated} and is not "
-                        f"valid for a service on {day}",
-                        _evidence(line, known),
-                    )
-                elif day < known.added:
-                    _report(
-                        inactive,
-                        emit,
-                        line,
-                        f"{line.code} is valid from {known.added}, after the "
-                        f"service date {day}",
-                        _evidence(line, known),
-                    )
+                problem, message, evidence = found
+                for rule in by_problem[problem]:
+                    emit(rule, message, line=line, at="/code", evidence=evidence)
 
         return check
+
+
+def _judge(line: Line, tables: Tables) -> tuple[str, str, dict[str, Any]] | None:
+    """(problem, message, evidence) when the line's code is not valid on its
+    date, None when it is."""
+    day = line.service_date
+    system = HCPCS if line.code[0].isalpha() else CPT
+    table = tables.hcpcs(day) if system == HCPCS else tables.procedures(day)
+    if table is None:
+        message = (
+            f"no {system} code set is in force on {day}, so {line.code} cannot "
+            "be checked"
+        )
+        return UNKNOWN, message, _evidence(line, system)
+    known = _lookup(table, line.code, system)
+    if known is None:
+        return UNKNOWN, _unknown_message(line, system), _evidence(line, system)
+    if known.terminated is not None and day > known.terminated:
+        message = (
+            f"{line.code} ended on {known.terminated} and is not valid for a "
+            f"service on {day}"
+        )
+        return INACTIVE, message, _evidence(line, system, known)
+    if day < known.added:
+        message = (
+            f"{line.code} is valid from {known.added}, after the service date {day}"
+        )
+        return INACTIVE, message, _evidence(line, system, known)
+    return None
 
 
 def _lookup(table: Any, code: str, system: str) -> _Known | None:
@@ -181,21 +177,17 @@ def _unknown_message(line: Line, system: str) -> str:
     return f"{line.code} is not in the HCPCS Level II code set in force on {day}"
 
 
-def _evidence(line: Line, known: _Known) -> dict[str, Any]:
+def _evidence(line: Line, system: str, known: _Known | None = None) -> dict[str, Any]:
     evidence: dict[str, Any] = {
         "code": line.code,
-        "system": known.system,
+        "system": system,
         "service_date": line.service_date.isoformat(),
-        "added": known.added.isoformat(),
-        "terminated": known.terminated.isoformat() if known.terminated else None,
     }
-    if known.basis is not None:
-        evidence["termination_basis"] = known.basis
+    if known is not None:
+        evidence["added"] = known.added.isoformat()
+        evidence["terminated"] = (
+            known.terminated.isoformat() if known.terminated else None
+        )
+        if known.basis is not None:
+            evidence["termination_basis"] = known.basis
     return evidence
-
-
-def _report(
-    rules: list[Rule], emit: Emit, line: Line, message: str, evidence: dict[str, Any]
-) -> None:
-    for rule in rules:
-        emit(rule, message, line=line, at="/code", evidence=evidence)
