@@ -287,9 +287,6 @@ class PluginHost:
             for impl in reversed(caller.get_hookimpls())
         )
 
-    def has_implementations(self, hook_name: str) -> bool:
-        return bool(getattr(self.manager.hook, hook_name).get_hookimpls())
-
 
 def _refuse_unmarked(plugin: object, name: str) -> None:
     # pluggy skips a function without the marker in silence; a hook that
