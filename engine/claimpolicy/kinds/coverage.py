@@ -32,7 +32,7 @@ FIRST = "first"
 class Coverage(RuleKind):
     name = "coverage"
     summary = (
-        "A line whose code is in `codes` must point to a diagnosis in "
+        "A line whose code is in `codes` must point to a diagnosis in the "
         "`diagnoses` families; `pointer = 'first'` checks only the first "
         "pointer (the primary reason), `'any'` every pointer."
     )
