@@ -276,7 +276,8 @@ def _can_write_out(number: int) -> bool:
     return True
 
 
-_ReferenceValidator = jsonschema.validators.extend(
+# types-jsonschema leaves `extend` untyped; its result is a validator class.
+_ReferenceValidator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
     jsonschema.Draft202012Validator,
     validators={"pattern": _pattern_keyword, "type": _type_keyword},
     type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine_many(
