@@ -6,7 +6,9 @@ calling process; once it has shown itself large (`PARALLEL_AFTER` records),
 the rest is spread over worker processes in chunks of raw records, at most
 `IN_FLIGHT_PER_JOB` chunks per worker at a time. Each worker builds its own
 engine from the command line's arguments (packs load once per worker) and
-sends back encoded reports, and the results come out in input order.
+sends back encoded reports, and the results come out in input order. While
+the workers load their packs, the calling process checks the next chunks
+itself rather than wait.
 
     >>> for output, outcome in check_stream(engine, records, encoder=encode):
     ...     sink.write(output)
@@ -22,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from claimpolicy.engine import Engine
@@ -49,6 +51,9 @@ CHUNK_SIZE = 500
 PARALLEL_AFTER = 4_000
 #: Chunks waiting or being checked per worker; bounds the memory of a batch.
 IN_FLIGHT_PER_JOB = 3
+#: Chunks queued for output (in flight, or checked here during start-up),
+#: per chunk in flight.
+QUEUED_PER_IN_FLIGHT = 4
 
 _OUTCOME_CODES = {outcome: index for index, outcome in enumerate(OUTCOMES)}
 
@@ -112,20 +117,25 @@ def check_stream(
         jobs = default_jobs()
     local = _Checker(engine, encoder)
     iterator = iter(records)
-    head = list(islice(iterator, PARALLEL_AFTER))
-    if jobs <= 1 or arguments is None or len(head) < PARALLEL_AFTER:
-        yield from local.each(head)
+    if jobs <= 1 or arguments is None:
         yield from local.each(iterator)
         return
 
-    # A large batch: the first records are checked here while the workers
-    # start and load their packs, then the rest goes to the workers.
+    # The first records are checked here, each written as soon as it is
+    # ready; a batch that goes on past them is large enough for workers.
+    yield from local.each(islice(iterator, PARALLEL_AFTER))
+    following = next(iterator, _END)
+    if following is _END:
+        return
+    rest = chain([following], iterator)
     setup = _Setup(arguments, format_name if encoder is not None else None)
     with _Pool(jobs, setup, local) as pool:
-        pool.feed(iter(lambda: list(islice(iterator, CHUNK_SIZE)), []))
-        yield from local.each(head)
+        pool.feed(iter(lambda: list(islice(rest, CHUNK_SIZE)), []))
         for outputs, outcomes in pool.results():
             yield from zip(outputs, [OUTCOMES[code] for code in outcomes], strict=True)
+
+
+_END = object()
 
 
 class _Checker:
@@ -199,6 +209,9 @@ class _Pool:
 
     def __init__(self, jobs: int, setup: _Setup, local: _Checker) -> None:
         self.limit = jobs * IN_FLIGHT_PER_JOB
+        # Chunks queued at most, checked here or not: memory stays bounded
+        # even when the workers are slow to start.
+        self.most = self.limit * QUEUED_PER_IN_FLIGHT
         self.local = local
         self.executor = ProcessPoolExecutor(
             jobs,
@@ -239,7 +252,7 @@ class _Pool:
                 self.queue.popleft()
                 yield head
                 continue
-            if not self.warm and not head.done():
+            if not self.warm and not head.done() and len(self.queue) < self.most:
                 chunk = next(self.chunks, None)
                 if chunk is not None:
                     self.queue.append(self.local.chunk(chunk))

@@ -8,6 +8,7 @@ written in every case, once the batch is done:
 
 from __future__ import annotations
 
+import shutil
 import time
 from typing import TextIO
 
@@ -37,12 +38,16 @@ class Progress:
         self._shown = 0
         self._bar: _Bar | None = None
         if stream.isatty():
+            size = shutil.get_terminal_size()
             self._bar = _Bar(
                 file=stream,
-                unit=" claims",
+                # A terminal that gives no size (a bare pty) still gets a bar.
+                ncols=size.columns,
+                nrows=size.lines,
+                unit="",
                 unit_scale=True,
+                bar_format="{n_fmt} claims {rate_fmt}{postfix}",
                 mininterval=0.2,
-                dynamic_ncols=True,
                 leave=False,
             )
 

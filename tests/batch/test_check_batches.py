@@ -1,0 +1,134 @@
+"""`claimpolicy check` on a 10,000-line batch, as a shell runs it: every line
+a report, the summary line on standard error, a progress bar on a terminal
+only."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+
+import orjson
+import pytest
+from batchdata import BATCH_SIZE, PLUGIN_FOLDERS
+
+from claimpolicy.cli import main
+
+SUMMARY = re.compile(
+    r"claimpolicy: (\d+) claims? in \d+\.\d\d s \(([\d,]+|-)/s\): "
+    r"(\d+) pass, (\d+) warn, (\d+) fail, (\d+) invalid, (\d+) error\n"
+)
+
+
+def command(*argv: str) -> list[str]:
+    return [sys.executable, "-m", "claimpolicy", "check", *argv]
+
+
+def environment() -> dict[str, str]:
+    paths = [str(folder) for folder in PLUGIN_FOLDERS]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+def counts(reports: list[dict[str, object]]) -> tuple[int, ...]:
+    outcomes = [report["outcome"] for report in reports]
+    return tuple(
+        outcomes.count(name) for name in ("pass", "warn", "fail", "invalid", "error")
+    )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_every_line_gets_one_report_and_the_summary_counts_them(batch, jobs):
+    path, expected_ids = batch
+
+    result = subprocess.run(
+        command("--jobs", jobs, str(path)),
+        capture_output=True,
+        env=environment(),
+        check=False,
+    )
+
+    reports = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert len(reports) == BATCH_SIZE
+    assert [report["claim_id"] for report in reports] == expected_ids
+    assert result.returncode == 1  # some claims fail, some are invalid
+    summary = SUMMARY.fullmatch(result.stderr.decode())
+    assert summary is not None, result.stderr
+    assert int(summary[1]) == BATCH_SIZE
+    assert tuple(int(n) for n in summary.groups()[2:]) == counts(reports)
+
+
+def test_piped_stderr_gets_the_summary_and_no_progress_bar(batch):
+    path, _ = batch
+
+    result = subprocess.run(
+        command(str(path)), capture_output=True, env=environment(), check=False
+    )
+
+    stderr = result.stderr.decode()
+    assert "\r" not in stderr
+    assert stderr.count("\n") == 1
+    assert SUMMARY.fullmatch(stderr)
+
+
+def test_a_terminal_gets_a_progress_bar_then_the_summary(batch):
+    path, _ = batch
+    reader, writer = pty.openpty()
+
+    process = subprocess.Popen(
+        command("--jobs", "1", str(path)),
+        stdout=subprocess.DEVNULL,
+        stderr=writer,
+        env=environment(),
+    )
+    os.close(writer)
+    shown = _read_all(reader)
+    process.wait()
+
+    text = shown.decode(errors="replace").replace("\r\n", "\n")
+    bar, _, summary = text.rpartition("claimpolicy: ")
+    assert "\r" in bar
+    assert re.search(r"\d+ pass, \d+ warn, \d+ fail, \d+ invalid, \d+ error", bar)
+    assert "claims" in bar
+    assert SUMMARY.fullmatch("claimpolicy: " + summary)
+
+
+def _read_all(descriptor: int) -> bytes:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(descriptor, 65536)
+        except OSError:  # the child closed the terminal (EIO on Linux)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(descriptor)
+    return b"".join(chunks)
+
+
+def test_one_claim_is_counted_in_the_singular(tmp_path, passing_claim, capsys):
+    path = tmp_path / "claim.json"
+    path.write_bytes(orjson.dumps(passing_claim))
+
+    code = main(["check", str(path)])
+
+    captured = capsys.readouterr()
+    assert code == 0
+    assert re.fullmatch(
+        r"claimpolicy: 1 claim in \d+\.\d\d s \([\d,]+/s\): "
+        r"1 pass, 0 warn, 0 fail, 0 invalid, 0 error\n",
+        captured.err,
+    )
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2", "two"])
+def test_jobs_must_be_a_positive_number(tmp_path, jobs, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", "--jobs", jobs, str(tmp_path / "x.ndjson")])
+
+    assert stopped.value.code == 2
+    assert (
+        f"{jobs!r} is not a number of processes (1 or more)" in capsys.readouterr().err
+    )
