@@ -27,12 +27,22 @@ class CodeTables:
         self._by_system: dict[str, list[CodeSet]] = {}
         for codeset in sorted(codesets, key=lambda c: c.effective_from):
             self._by_system.setdefault(codeset.system, []).append(codeset)
+        # Kinds ask for a table per line and per rule: remember each answer.
+        self._found: dict[tuple[str, date], Any] = {}
 
     def _on(self, system: str, day: date) -> Any:
+        key = (system, day)
+        try:
+            return self._found[key]
+        except KeyError:
+            pass
+        table = None
         for codeset in self._by_system.get(system, ()):
             if codeset.in_force(day):
-                return codeset.table()
-        return None
+                table = codeset.table()
+                break
+        self._found[key] = table
+        return table
 
     def icd10cm(self, on: date) -> Any:
         return self._on("ICD-10-CM", on)

@@ -111,6 +111,7 @@ class HcpcsTable:
     ) -> None:
         self._codes = codes
         self.modifiers = modifiers
+        self._drugs = drugs
         self.drugs: Mapping[str, Drug] = MappingProxyType(drugs)
         self.source = source
 
@@ -153,7 +154,13 @@ class HcpcsTable:
         return cls(codes, frozenset(modifiers), {d[0]: Drug(*d) for d in drugs}, source)
 
     def get(self, code: str) -> HcpcsCode | None:
-        return self._codes.get(code.strip().upper())
+        # Rules pass codes already upper-cased: try them as they are first.
+        found = self._codes.get(code)
+        if found is None:
+            key = code.strip().upper()
+            if key != code:
+                found = self._codes.get(key)
+        return found
 
     def is_active(self, code: str, on: date) -> bool:
         """Whether code exists and is valid on that day (unknown ends count
@@ -162,7 +169,12 @@ class HcpcsTable:
         return row is not None and row.is_active(on)
 
     def drug(self, code: str) -> Drug | None:
-        return self.drugs.get(code.strip().upper())
+        found = self._drugs.get(code)
+        if found is None:
+            key = code.strip().upper()
+            if key != code:
+                found = self._drugs.get(key)
+        return found
 
     def codes(self) -> Iterable[str]:
         """Every procedure code of the table, in code order."""
