@@ -16,6 +16,7 @@ itself rather than wait.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -192,6 +193,7 @@ def _start_worker(setup: _Setup) -> None:
         encoder = formats[setup.format_name].encoder(evidence=engine.explain)
     global _worker
     _worker = _Checker(engine, encoder)
+    gc.freeze()  # the engine lives as long as the worker (see check_cmd)
 
 
 def _check_chunk(records: list[Record]) -> _Result:
