@@ -283,7 +283,7 @@ def kind_costs(path: Path, limit: int = 10_000) -> dict[str, float]:
         for _ in range(3):
             started = time.process_time()
             for claim, ruleset in with_rules:
-                check = checks.get(id(ruleset))
+                check: Any = checks.get(id(ruleset))
                 if check is not None:
                     check(claim, _discard)
             best = min(best, time.process_time() - started)

@@ -57,6 +57,30 @@ def _exact(value: float | Fraction) -> Fraction:
 def billing_units(amount: float | Fraction, unit: str, drug: Drug) -> int | None:
     """The units of `drug` that cover `amount` of `unit`, rounded up; None
     when the unit does not convert to the drug's billing unit."""
+    # Exact arithmetic costs microseconds and doses repeat across a batch:
+    # each distinct (dose, unit, billing unit) is worked out once.
+    key = (
+        type(amount),
+        amount,
+        unit,
+        drug.unit,
+        type(drug.unit_amount),
+        drug.unit_amount,
+    )
+    found = _UNITS.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        if len(_UNITS) >= _UNITS_SIZE:
+            _UNITS.clear()
+        found = _UNITS[key] = _billing_units(amount, unit, drug)
+    return found  # type: ignore[return-value]
+
+
+_UNITS: dict[tuple[Any, ...], int | None] = {}
+_UNITS_SIZE = 65_536
+_UNKNOWN = object()
+
+
+def _billing_units(amount: float | Fraction, unit: str, drug: Drug) -> int | None:
     if unit == drug.unit:
         converted = _exact(amount)
     elif unit in _MASS and drug.unit in _MASS:
@@ -210,9 +234,33 @@ class _Group:
         given = billing_units(amount, dose["unit"], self.drug)
         if given is None:
             return None
-        total = billing_units(_exact(amount) + _exact(wasted), dose["unit"], self.drug)
+        total = _units_with_waste(amount, wasted, dose["unit"], self.drug)
         assert total is not None  # same unit as `given`
         return total - given
+
+
+def _units_with_waste(
+    amount: float, wasted: float, unit: str, drug: Drug
+) -> int | None:
+    key = (
+        type(amount),
+        amount,
+        type(wasted),
+        wasted,
+        unit,
+        drug.unit,
+        drug.unit_amount,
+    )
+    found = _TOTALS.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        if len(_TOTALS) >= _UNITS_SIZE:
+            _TOTALS.clear()
+        total = _exact(amount) + _exact(wasted)
+        found = _TOTALS[key] = billing_units(total, unit, drug)
+    return found  # type: ignore[return-value]
+
+
+_TOTALS: dict[tuple[Any, ...], int | None] = {}
 
 
 def _drug_groups(claim: PreparedClaim, tables: Tables) -> list[_Group]:

@@ -116,16 +116,28 @@ class ProcedureCodeActive(RuleKind):
         for rule in rules:
             by_problem[rule.params["problem"]].append(rule)
 
+        # A batch bills the same codes on the same days over and over: a code
+        # found valid on a day is not looked up again (bounded, for memory).
+        valid: set[tuple[str, date]] = set()
+
         def check(claim: PreparedClaim, emit: Emit) -> None:
             for line in claim.lines:
+                key = (line.code, line.service_date)
+                if key in valid:
+                    continue
                 found = _judge(line, tables)
                 if found is None:
+                    if len(valid) < _VALID_SIZE:
+                        valid.add(key)
                     continue
                 problem, message, evidence = found
                 for rule in by_problem[problem]:
                     emit(rule, message, line=line, at="/code", evidence=evidence)
 
         return check
+
+
+_VALID_SIZE = 100_000
 
 
 def _judge(line: Line, tables: Tables) -> tuple[str, str, dict[str, Any]] | None:
