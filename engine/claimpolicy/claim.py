@@ -147,6 +147,17 @@ class PreparedClaim:
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
+    def same_day_line(self, line: Line, codes: frozenset[str]) -> Line | None:
+        """Another line billed on `line`'s date with one of `codes`, if any."""
+        for other in self.lines:
+            if (
+                other.code in codes
+                and other.service_date == line.service_date
+                and other is not line
+            ):
+                return other
+        return None
+
     def pointed_diagnoses(self, line: Line) -> list[str]:
         """The diagnoses a line points to, skipping pointers past the list."""
         count = len(self.diagnoses)

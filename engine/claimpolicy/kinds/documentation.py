@@ -113,16 +113,7 @@ def _applies(
             continue
         if not partners:
             return line, None
-        partner = next(
-            (
-                other
-                for other in claim.lines
-                if other.code in partners
-                and other.service_date == line.service_date
-                and other is not line
-            ),
-            None,
-        )
+        partner = claim.same_day_line(line, partners)
         if partner is not None:
             return line, partner
     return None

@@ -47,16 +47,7 @@ class RequiredModifier(RuleKind):
                 for rule, partners, modifiers in entries:
                     if line.has_any_modifier(modifiers):
                         continue
-                    partner = next(
-                        (
-                            other
-                            for other in claim.lines
-                            if other.code in partners
-                            and other.service_date == line.service_date
-                            and other is not line
-                        ),
-                        None,
-                    )
+                    partner = claim.same_day_line(line, partners)
                     if partner is None:
                         continue
                     wanted = " or ".join(sorted(modifiers))
