@@ -41,6 +41,8 @@ from typing import Any
 
 import orjson
 
+from claimpolicy.plugins import AUTOLOAD_OFF
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from claims import write_batch
 
@@ -349,11 +351,19 @@ def main() -> None:
     arguments = parser.parse_args()
     runs = arguments.runs
     OUT.mkdir(exist_ok=True)
+    # The built-in packs only: no plugin installed on the machine takes part.
+    os.environ[AUTOLOAD_OFF] = "1"
+    stamp = time.strftime("%Y%m%d-%H%M%S")
     figures: dict[str, Any] = {
         "machine": machine(),
         "claims": arguments.claims,
         "runs": runs,
     }
+
+    def save() -> None:
+        # After every step, so that a run cut short keeps what it measured.
+        for name in (f"bench-{stamp}.json", "latest.json"):
+            (OUT / name).write_text(json.dumps(figures, indent=2) + "\n")
 
     def batch(count: int) -> Path:
         return write_batch(
@@ -364,14 +374,17 @@ def main() -> None:
     run_check(main_file, "--jobs", "1")  # warms the cache of parsed packs
     step("baseline (a): orjson")
     figures["baseline_a"] = median_of(runs, lambda: baseline_parse(main_file))
+    save()
     step("baseline (b): orjson + python-jsonschema")
     figures["baseline_b"] = median_of(
         runs, lambda: baseline_jsonschema(main_file, arguments.sample)
     )
+    save()
     step("check --jobs 1")
     one = figures["one_process"] = median_of(
         runs, lambda: run_check(main_file, "--jobs", "1")
     )
+    save()
     step(f"check --jobs {arguments.jobs}")
     many = figures["parallel"] = median_of(
         runs, lambda: run_check(main_file, "--jobs", str(arguments.jobs))
@@ -390,16 +403,20 @@ def main() -> None:
     figures["ratio_to_b"] = (
         figures["per_claim_us"]["engine"] / figures["per_claim_us"]["baseline_b"]
     )
+    save()
     step("loading, cold and warm")
     figures["load"] = load_times(runs)
+    save()
     step("10 and 10,000 rules")
     figures["scaling"] = scaling(batch(arguments.small), runs)
+    save()
     step("memory")
-    memory = {
+    memory = figures["memory"] = {
         "small": median_of(
             runs, lambda: run_check(batch(arguments.small), "--jobs", "1")
         )
     }
+    save()
     if arguments.big:
         big = batch(arguments.big)
         memory["big"] = median_of(
@@ -408,14 +425,11 @@ def main() -> None:
         memory["ratio"] = (
             memory["big"]["peak_rss_mib"] / memory["small"]["peak_rss_mib"]
         )
-    figures["memory"] = memory
+    save()
     step("rule kinds")
     figures["kind_costs_us"] = kind_costs(main_file)
     figures["machine"]["load_average_at_end"] = os.getloadavg()
-
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for name in (f"bench-{stamp}.json", "latest.json"):
-        (OUT / name).write_text(json.dumps(figures, indent=2) + "\n")
+    save()
     print(table(figures, arguments))
     print(f"\nfigures: {OUT / f'bench-{stamp}.json'}")
 

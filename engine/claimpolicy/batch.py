@@ -112,13 +112,15 @@ def check_stream(
 
     The output is `encoder(report)` when an encoder is given, else the
     report. Workers rebuild the encoder as the format `format_name` of
-    their own engine, with `arguments.explain` as its evidence switch.
+    their own engine, with `arguments.explain` as its evidence switch; an
+    encoder without a format name keeps the batch in this process.
     """
     if jobs is None:
         jobs = default_jobs()
     local = _Checker(engine, encoder)
     iterator = iter(records)
-    if jobs <= 1 or arguments is None:
+    unshareable = arguments is None or (encoder is not None and format_name is None)
+    if jobs <= 1 or unshareable:
         yield from local.each(iterator)
         return
 
