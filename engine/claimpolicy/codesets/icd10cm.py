@@ -90,7 +90,8 @@ class Icd10cmTable:
 
     def to_plain(self) -> tuple[bytes, bytes, bytes]:
         """The parsed table as plain bytes, for the cache of parsed code sets."""
-        return self._data, b"\n".join(self._billable), b"\n".join(self._headers)
+        billable, headers = sorted(self._billable), sorted(self._headers)
+        return self._data, b"\n".join(billable), b"\n".join(headers)
 
     @classmethod
     def from_plain(cls, plain: tuple[bytes, bytes, bytes], source: str) -> Icd10cmTable:
