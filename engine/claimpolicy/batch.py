@@ -10,6 +10,10 @@ sends back encoded reports, and the results come out in input order. While
 the workers load their packs, the calling process checks the next chunks
 itself rather than wait.
 
+With workers, reports come back a chunk at a time: a feed that trickles in
+on standard input (a claim now and then) gets each report sooner with
+`--jobs 1`.
+
     >>> for output, outcome in check_stream(engine, records, encoder=encode):
     ...     sink.write(output)
 """

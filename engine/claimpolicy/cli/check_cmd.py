@@ -42,7 +42,8 @@ def register(commands: Any) -> None:
         type=_jobs,
         default=None,
         metavar="N",
-        help="worker processes for large batches (default: the number of cores)",
+        help="worker processes for a large batch (default: the number of cores); "
+        "a batch of fewer than 4,000 claims stays in one process",
     )
     add_engine_options(parser)
     parser.set_defaults(run=run)
