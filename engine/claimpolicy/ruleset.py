@@ -27,31 +27,38 @@ class CodeTables:
         self._by_system: dict[str, list[CodeSet]] = {}
         for codeset in sorted(codesets, key=lambda c: c.effective_from):
             self._by_system.setdefault(codeset.system, []).append(codeset)
-        # Kinds ask for a table per line and per rule: remember each answer.
-        self._found: dict[tuple[str, date], Any] = {}
+        # Kinds ask for a table per line and per rule: each system remembers
+        # its answer per day, so that a lookup is one dict access.
+        self._icd10cm: dict[date, Any] = {}
+        self._hcpcs: dict[date, Any] = {}
+        self._procedures: dict[date, Any] = {}
 
-    def _on(self, system: str, day: date) -> Any:
-        key = (system, day)
-        try:
-            return self._found[key]
-        except KeyError:
-            pass
+    def _on(self, system: str, day: date, found: dict[date, Any]) -> Any:
         table = None
         for codeset in self._by_system.get(system, ()):
             if codeset.in_force(day):
                 table = codeset.table()
                 break
-        self._found[key] = table
+        found[day] = table
         return table
 
     def icd10cm(self, on: date) -> Any:
-        return self._on("ICD-10-CM", on)
+        try:
+            return self._icd10cm[on]
+        except KeyError:
+            return self._on("ICD-10-CM", on, self._icd10cm)
 
     def hcpcs(self, on: date) -> Any:
-        return self._on("HCPCS Level II", on)
+        try:
+            return self._hcpcs[on]
+        except KeyError:
+            return self._on("HCPCS Level II", on, self._hcpcs)
 
     def procedures(self, on: date) -> Any:
-        return self._on("CPT", on)
+        try:
+            return self._procedures[on]
+        except KeyError:
+            return self._on("CPT", on, self._procedures)
 
     def codeset_on(self, system: str, day: date) -> CodeSet | None:
         return next(
