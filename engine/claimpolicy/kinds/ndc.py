@@ -14,6 +14,7 @@ against the FDA NDC directory.)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from claimpolicy.claim import Line, PreparedClaim
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
@@ -62,18 +63,59 @@ class Ndc(RuleKind):
                 return listed
             return listed + [rule for rule in by_table[problem] if rule not in listed]
 
+        # Most lines have no NDC and are no drug: asking the drug table for
+        # each would cost more than the rest of the check. The rules such a
+        # line answers to depend only on its code and date, and a batch bills
+        # the same codes on the same days, so they are remembered per day
+        # (bounded, for memory).
+        missing_by_day: dict[date, dict[str, list[Rule]]] = {}
+
+        def remember_day(day: date) -> dict[str, list[Rule]]:
+            if len(missing_by_day) >= _DAYS_REMEMBERED:
+                missing_by_day.clear()
+            found: dict[str, list[Rule]] = {}
+            missing_by_day[day] = found
+            return found
+
+        def remember_code(remembered: dict[str, list[Rule]], line: Line) -> list[Rule]:
+            if len(remembered) >= _CODES_REMEMBERED:
+                remembered.clear()
+            found = remembered[line.code] = rules_for(MISSING, line)
+            return found
+
         def check(claim: PreparedClaim, emit: Emit) -> None:
+            # `or`: a day whose memory is empty simply starts a fresh one.
+            day = claim.service_date
+            remembered = missing_by_day.get(day) or remember_day(day)
             for line in claim.lines:
-                if line.ndc is None:
-                    for rule in rules_for(MISSING, line):
-                        _missing(rule, emit, line)
+                ndc = line.ndc
+                if ndc is None:
+                    if line.service_date != day:
+                        day = line.service_date
+                        remembered = missing_by_day.get(day) or remember_day(day)
+                    found = remembered.get(line.code)
+                    if found is None:
+                        found = remember_code(remembered, line)
+                    if found:
+                        for rule in found:
+                            _missing(rule, emit, line)
                     continue
-                zero = _zero_segments(line.ndc["code"])
+                code = ndc["code"]
+                # An 11-digit NDC without four zeros in a row cannot have an
+                # all-zero labeler (5 digits) or product (4 digits) segment.
+                if "0000" not in code and len(code) >= 9:
+                    continue
+                zero = _zero_segments(code)
                 if zero:
                     for rule in rules_for(MALFORMED, line):
                         _malformed(rule, emit, line, zero)
 
         return check
+
+
+# Bounds of what the check remembers about codes without an NDC.
+_DAYS_REMEMBERED = 4_096
+_CODES_REMEMBERED = 4_096
 
 
 def _in_drug_table(tables: Tables, line: Line) -> bool:
