@@ -131,17 +131,64 @@ class UnitLimit(RuleKind):
                 for rule in missing
             ]
 
+        # The limits of a code depend only on the code and the date of its
+        # first line, and a batch bills the same codes on the same days: they
+        # are remembered per day (bounded, for memory), so that a code costs
+        # one dict lookup instead of a drug table lookup and a list.
+        limits_by_day: dict[date, dict[str, list[_Limit]]] = {}
+
+        def remember_day(day: date) -> dict[str, list[_Limit]]:
+            if len(limits_by_day) >= _DAYS_REMEMBERED:
+                limits_by_day.clear()
+            found: dict[str, list[_Limit]] = {}
+            limits_by_day[day] = found
+            return found
+
+        def remember_code(
+            remembered: dict[str, list[_Limit]], code: str, lines: list[Line]
+        ) -> list[_Limit]:
+            if len(remembered) >= _CODES_REMEMBERED:
+                remembered.clear()
+            found = remembered[code] = limits_of(code, lines)
+            return found
+
         def check(claim: PreparedClaim, emit: Emit) -> None:
+            # `or`: a day whose memory is empty simply starts a fresh one.
+            day = claim.service_date
+            remembered = limits_by_day.get(day) or remember_day(day)
             for code, lines in claim.lines_by_code.items():
-                if code not in index and not from_drugs:
+                if lines[0].service_date != day:
+                    day = lines[0].service_date
+                    remembered = limits_by_day.get(day) or remember_day(day)
+                limits = remembered.get(code)
+                if limits is None:
+                    limits = remember_code(remembered, code, lines)
+                if not limits:
                     continue
-                for limit in limits_of(code, lines):
-                    if limit.adjudication == LINE:
-                        _check_lines(emit, limit, lines)
-                    else:
-                        _check_dates(emit, limit, lines)
+                if len(lines) == 1:
+                    # One line: a line edit and a date edit compare the same
+                    # units with the limit, and most lines are under it.
+                    billed = lines[0].units
+                    for limit in limits:
+                        if billed > limit.max_units:
+                            _check_limit(emit, limit, lines)
+                    continue
+                for limit in limits:
+                    _check_limit(emit, limit, lines)
 
         return check
+
+
+# Bounds of what the check remembers about the limits of codes.
+_DAYS_REMEMBERED = 4_096
+_CODES_REMEMBERED = 4_096
+
+
+def _check_limit(emit: Emit, limit: _Limit, lines: list[Line]) -> None:
+    if limit.adjudication == LINE:
+        _check_lines(emit, limit, lines)
+    else:
+        _check_dates(emit, limit, lines)
 
 
 def _check_lines(emit: Emit, limit: _Limit, lines: list[Line]) -> None:
