@@ -26,6 +26,9 @@ from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
 NEW = "new"
 ESTABLISHED = "established"
 _CODE_OF = {NEW: "a new-patient code", ESTABLISHED: "an established-patient code"}
+# A code's rule, the status the code claims, the rule's years and the windows
+# of those years by day.
+_Entry = tuple[Rule, str, int, dict[date, date]]
 
 
 def window_start(day: date, years: int) -> date:
@@ -52,25 +55,56 @@ class PatientStatus(RuleKind):
     }
 
     def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
-        # code -> [(rule, the status the code claims, years)]
-        index: dict[str, list[tuple[Rule, str, int]]] = {}
+        # The first day of the window of a date of service is the same for
+        # every claim of the day, and `date.replace` is slow: each `years`
+        # remembers its windows by day (bounded, for memory).
+        starts_by_years: dict[int, dict[date, date]] = {}
+        index: dict[str, list[_Entry]] = {}
         for rule in rules:
             years = rule.params["years"]
+            starts = starts_by_years.setdefault(years, {})
             for code in expand_procedures(rule.params["new_codes"]):
-                index.setdefault(code, []).append((rule, NEW, years))
+                index.setdefault(code, []).append((rule, NEW, years, starts))
             for code in expand_procedures(rule.params["established_codes"]):
-                index.setdefault(code, []).append((rule, ESTABLISHED, years))
+                index.setdefault(code, []).append((rule, ESTABLISHED, years, starts))
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
-            encounter = claim.encounter
             for line in claim.lines:
-                for rule, claimed, years in index.get(line.code, ()):
+                entries = index.get(line.code)
+                if entries is None:
+                    continue
+                encounter = claim.encounter
+                status = encounter.get("patient_status")
+                written = encounter.get("last_visit_date")
+                last = date.fromisoformat(written) if written else None
+                day = line.service_date
+                for rule, claimed, years, starts in entries:
+                    start = starts.get(day) or _remember_start(starts, day, years)
+                    # The verdict of `_problem`, without building its message
+                    # and evidence, which most lines do not need.
+                    within = last is not None and start <= last <= day
+                    if claimed == NEW:
+                        fits = status != ESTABLISHED and not within
+                    else:
+                        fits = status != NEW and within
+                    if fits:
+                        continue
                     problem = _problem(encounter, line, claimed, years)
                     if problem is not None:
                         message, evidence = problem
                         emit(rule, message, line=line, at="/code", evidence=evidence)
 
         return check
+
+
+_STARTS_REMEMBERED = 4_096
+
+
+def _remember_start(starts: dict[date, date], day: date, years: int) -> date:
+    if len(starts) >= _STARTS_REMEMBERED:
+        starts.clear()
+    found = starts[day] = window_start(day, years)
+    return found
 
 
 def _problem(
