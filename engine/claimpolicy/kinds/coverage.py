@@ -43,21 +43,27 @@ class Coverage(RuleKind):
     }
 
     def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
-        index: dict[str, list[tuple[Rule, DiagnosisFamilies, str]]] = {}
+        index: dict[str, list[_Entry]] = {}
         for rule in rules:
             families = DiagnosisFamilies(rule.params["diagnoses"])
             pointer = rule.params.get("pointer", ANY)
+            # Whether a diagnosis is in the rule's families, remembered: a
+            # batch repeats few diagnoses, and a family lookup walks prefixes.
+            covered: dict[str, bool] = {}
             for code in expand_procedures(rule.params["codes"]):
-                index.setdefault(code, []).append((rule, families, pointer))
+                index.setdefault(code, []).append((rule, families, pointer, covered))
         if not index:
             return None
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
             for line in claim.lines:
-                for rule, families, pointer in index.get(line.code, ()):
-                    pointed = _pointed(claim, line, pointer)
-                    if any(code in families for code in pointed):
+                entries = index.get(line.code)
+                if entries is None:
+                    continue
+                for rule, families, pointer, covered in entries:
+                    if _points_to_covered(claim, line, families, pointer, covered):
                         continue
+                    pointed = _pointed(claim, line, pointer)
                     emit(
                         rule,
                         _message(line, pointed, pointer),
@@ -72,6 +78,43 @@ class Coverage(RuleKind):
                     )
 
         return check
+
+
+# A code's rule, its diagnosis families, which pointers count and what the
+# families were found to hold.
+_Entry = tuple[Rule, DiagnosisFamilies, str, dict[str, bool]]
+_COVERED_REMEMBERED = 4_096
+
+
+def _points_to_covered(
+    claim: PreparedClaim,
+    line: Line,
+    families: DiagnosisFamilies,
+    pointer: str,
+    covered: dict[str, bool],
+) -> bool:
+    """Whether a diagnosis of `_pointed` is in the families, without building
+    the list: most lines point to a covered diagnosis."""
+    diagnoses = claim.diagnoses
+    if pointer == ANY:
+        count = len(diagnoses)
+        for position in line.pointers:
+            if 0 < position <= count and _covers(
+                families, covered, diagnoses[position - 1]
+            ):
+                return True
+        return False
+    first = line.pointers[0]
+    return first <= len(diagnoses) and _covers(families, covered, diagnoses[first - 1])
+
+
+def _covers(families: DiagnosisFamilies, covered: dict[str, bool], code: str) -> bool:
+    found = covered.get(code)
+    if found is None:
+        if len(covered) >= _COVERED_REMEMBERED:
+            covered.clear()
+        found = covered[code] = code in families
+    return found
 
 
 def _pointed(claim: PreparedClaim, line: Line, pointer: str) -> list[str]:
