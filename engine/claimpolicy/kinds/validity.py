@@ -47,8 +47,20 @@ class Icd10cmValid(RuleKind):
         if not rules:
             return None
 
+        # A batch reports the same diagnoses on the same days over and over:
+        # the codes found billable on a day are remembered (bounded, for
+        # memory), so that a claim of billable codes costs one set test.
+        billable_by_day: dict[date, set[str]] = {}
+
         def check(claim: PreparedClaim, emit: Emit) -> None:
             day = claim.service_date
+            billable = billable_by_day.get(day)
+            if billable is None:
+                billable = _remember(billable_by_day, day)
+            # An empty list of diagnoses is a subset of anything, and the
+            # claim must still hear that no code set is in force.
+            if claim.diagnoses and billable.issuperset(claim.diagnoses):
+                return
             table = tables.icd10cm(day)
             if table is None:
                 for rule in rules:
@@ -61,8 +73,12 @@ class Icd10cmValid(RuleKind):
                     )
                 return
             for position, code in enumerate(claim.diagnoses):
+                if code in billable:
+                    continue
                 status = table.status(code)
                 if status == "billable":
+                    if len(billable) < _REMEMBERED:
+                        billable.add(code)
                     continue
                 if status == "header":
                     message = (
@@ -84,6 +100,20 @@ class Icd10cmValid(RuleKind):
                     emit(rule, message, at=f"/diagnoses/{position}", evidence=evidence)
 
         return check
+
+
+# How many days, and how many codes a day, the validity checks remember.
+_DAYS_REMEMBERED = 4_096
+_REMEMBERED = 4_096
+
+
+def _remember(by_day: dict[date, set[str]], day: date) -> set[str]:
+    """A new, empty memory for `day`; all days are forgotten at the bound."""
+    if len(by_day) >= _DAYS_REMEMBERED:
+        by_day.clear()
+    found: set[str] = set()
+    by_day[day] = found
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,28 +146,34 @@ class ProcedureCodeActive(RuleKind):
         for rule in rules:
             by_problem[rule.params["problem"]].append(rule)
 
-        # A batch bills the same codes on the same days over and over: a code
-        # found valid on a day is not looked up again (bounded, for memory).
-        valid: set[tuple[str, date]] = set()
+        # A batch bills the same codes on the same days over and over: the
+        # codes found valid on a day are not looked up again (bounded, for
+        # memory), so that a valid line costs one set lookup.
+        valid_by_day: dict[date, set[str]] = {}
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
+            day = claim.service_date
+            valid = valid_by_day.get(day)
+            if valid is None:
+                valid = _remember(valid_by_day, day)
             for line in claim.lines:
-                key = (line.code, line.service_date)
-                if key in valid:
+                if line.service_date != day:
+                    day = line.service_date
+                    valid = valid_by_day.get(day)
+                    if valid is None:
+                        valid = _remember(valid_by_day, day)
+                if line.code in valid:
                     continue
                 found = _judge(line, tables)
                 if found is None:
-                    if len(valid) < _VALID_SIZE:
-                        valid.add(key)
+                    if len(valid) < _REMEMBERED:
+                        valid.add(line.code)
                     continue
                 problem, message, evidence = found
                 for rule in by_problem[problem]:
                     emit(rule, message, line=line, at="/code", evidence=evidence)
 
         return check
-
-
-_VALID_SIZE = 100_000
 
 
 def _judge(line: Line, tables: Tables) -> tuple[str, str, dict[str, Any]] | None:
