@@ -11,7 +11,8 @@ Messages name the diagnosis and the field, never the patient's values,
 which are protected health information.
 
 Families are indexed once: a code's prefixes are looked up in a dict, and
-ranges are kept by their first letter, so a claim costs its own diagnoses.
+ranges are kept by their first letter, so a claim costs its own diagnoses;
+what the index finds for a code is remembered, as a batch repeats few codes.
 """
 
 from __future__ import annotations
@@ -102,11 +103,26 @@ class Demographic(RuleKind):
             for entry in params["diagnoses"]:
                 index.add(entry, restriction)
 
+        # What the index holds for a code, remembered (bounded, for memory):
+        # a batch repeats few diagnoses, and most are restricted by no rule.
+        found_by_code: dict[str, list[_Restriction]] = {}
+
+        def find(code: str) -> list[_Restriction]:
+            if len(found_by_code) >= _CODES_REMEMBERED:
+                found_by_code.clear()
+            found = found_by_code[code] = index.find(code)
+            return found
+
         def check(claim: PreparedClaim, emit: Emit) -> None:
             age: int | None = None
             for position, code in enumerate(claim.diagnoses):
+                restrictions = found_by_code.get(code)
+                if restrictions is None:
+                    restrictions = find(code)
+                if not restrictions:
+                    continue
                 fired: set[int] = set()
-                for restriction in index.find(code):
+                for restriction in restrictions:
                     if id(restriction.rule) in fired:
                         continue
                     if restriction.sex is not None:
@@ -131,6 +147,9 @@ class Demographic(RuleKind):
                     )
 
         return check
+
+
+_CODES_REMEMBERED = 4_096
 
 
 def _sex_conflict(claim: PreparedClaim, code: str, sex: str) -> str | None:
