@@ -265,7 +265,15 @@ _TOTALS: dict[tuple[Any, ...], int | None] = {}
 
 def _drug_groups(claim: PreparedClaim, tables: Tables) -> list[_Group]:
     groups = []
-    for lines in claim.lines_by_code.values():
+    for code, lines in claim.lines_by_code.items():
+        day = lines[0].service_date
+        if len(lines) == 1 or all(line.service_date == day for line in lines):
+            # The usual case, and most codes are no drug: one lookup decides.
+            table = tables.hcpcs(day)
+            drug = table.drug(code) if table is not None else None
+            if drug is not None:
+                groups.append(_Group(lines, drug))
+            continue
         by_date: dict[date, list[Line]] = {}
         for line in lines:
             by_date.setdefault(line.service_date, []).append(line)

@@ -13,6 +13,10 @@ whole continuous run counts):
 
 A line without times is skipped by the first two kinds: times-required is
 the rule that reports it, so a claim is not told the same thing three times.
+
+Most claims bill none of these codes, or bill them with times that pass, so
+each check first decides from the claim's codes and plain arithmetic whether
+anything fires, and builds messages only for the lines that do.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
-from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.claim import MINUTES_PER_DAY, Line, PreparedClaim
 from claimpolicy.kinds._code_rows import CODE, clock, code_rows
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
@@ -74,39 +78,63 @@ class InfusionMinimum(RuleKind):
                 entry = (rule, row["min_minutes"], row["exclusive"], row.get("instead"))
                 index.setdefault(row["code"], []).append(entry)
 
+        # A line passes every rule of its code from this many minutes on:
+        # `more than m` is `at least m + 1`.
+        passes_from = {
+            code: max(minimum + int(exclusive) for _, minimum, exclusive, _ in entries)
+            for code, entries in index.items()
+        }
+
+        timed_codes = frozenset(index)
+
         def check(claim: PreparedClaim, emit: Emit) -> None:
+            if timed_codes.isdisjoint(claim.lines_by_code):
+                return
             for line in claim.lines:
-                entries = index.get(line.code)
-                minutes = line.minutes
-                if entries is None or minutes is None:
+                least = passes_from.get(line.code)
+                if least is None:
                     continue
-                for rule, minimum, exclusive, instead in entries:
-                    if minutes > minimum or (minutes == minimum and not exclusive):
-                        continue
-                    needed = (
-                        f"more than {minimum}" if exclusive else f"at least {minimum}"
-                    )
-                    advice = (
-                        f"report it as {instead}"
-                        if instead
-                        else f"a shorter service is not reported as {line.code}"
-                    )
-                    emit(
-                        rule,
-                        f"{line.code} ran {minutes} minutes ({_span(line)}) and "
-                        f"needs {needed}: {advice}",
-                        line=line,
-                        at="/code",
-                        evidence={
-                            "code": line.code,
-                            "minutes": minutes,
-                            "min_minutes": minimum,
-                            "exclusive": exclusive,
-                            "instead": instead,
-                        },
-                    )
+                start, stop = line.start, line.stop
+                # Line.minutes, inlined: this runs for most lines of drug claims.
+                if (
+                    start is not None
+                    and stop is not None
+                    and (stop - start) % MINUTES_PER_DAY < least
+                ):
+                    _report_short(index[line.code], line, emit)
 
         return check
+
+
+def _report_short(
+    entries: list[tuple[Rule, int, bool, str | None]], line: Line, emit: Emit
+) -> None:
+    """Each rule of the line's code whose minimum the line misses."""
+    minutes = line.minutes
+    assert minutes is not None  # only lines with both times get here
+    for rule, minimum, exclusive, instead in entries:
+        if minutes > minimum or (minutes == minimum and not exclusive):
+            continue
+        needed = f"more than {minimum}" if exclusive else f"at least {minimum}"
+        advice = (
+            f"report it as {instead}"
+            if instead
+            else f"a shorter service is not reported as {line.code}"
+        )
+        emit(
+            rule,
+            f"{line.code} ran {minutes} minutes ({_span(line)}) and "
+            f"needs {needed}: {advice}",
+            line=line,
+            at="/code",
+            evidence={
+                "code": line.code,
+                "minutes": minutes,
+                "min_minutes": minimum,
+                "exclusive": exclusive,
+                "instead": instead,
+            },
+        )
 
 
 class AdditionalHours(RuleKind):
