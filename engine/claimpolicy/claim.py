@@ -75,7 +75,8 @@ class Line:
         self.modifiers: tuple[str, ...] = (
             tuple(map(str.upper, modifiers)) if modifiers else ()
         )
-        self.units: float = document["units"]
+        # Not `float`: compiled, that would turn the JSON integer 2 into 2.0.
+        self.units: float | int = document["units"]
         self.service_date = date.fromisoformat(document["service_date"])
         self.pointers: tuple[int, ...] = tuple(document["diagnosis_pointers"])
         self.start = _minutes(get("start_time"))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from mypy_extensions import mypyc_attr
 
 from claimpolicy._plugin_calls import ClaimHooks, kind_failed
 from claimpolicy.claim import Line, PreparedClaim
@@ -41,6 +42,8 @@ SCHEMA_REFERENCE = "claimpolicy claim document v1 (schemas/claim.schema.json)"
 ENGINE_REFERENCE = "claimpolicy engine"
 
 
+# Compiled with mypyc (setup.py); subclasses written in Python stay allowed.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Engine:
     """Checks claim documents against the packs in force on their dates."""
 

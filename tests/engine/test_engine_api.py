@@ -162,6 +162,24 @@ def test_evidence_only_with_explain(passing_claim):
     assert_contract(explained)
 
 
+def test_evidence_keeps_numbers_as_the_claim_wrote_them(passing_claim):
+    # The compiled build must not turn the JSON integer 38 into 38.0.
+    drug = passing_claim["lines"][3]
+    drug["units"] = 38
+    report = Engine(explain=True).check(passing_claim)
+
+    finding = next(f for f in report.findings if f.rule == "cms-core/DRUG-UNITS")
+    assert finding.evidence is not None
+    billed, dose = finding.evidence["billed_units"], finding.evidence["dose"]
+    assert (billed, type(billed), dose, type(dose)) == (38, int, 400, int)
+    drug["units"] = 38.5
+    report = Engine(explain=True).check(passing_claim)
+    finding = next(f for f in report.findings if f.rule == "cms-core/DRUG-UNITS")
+    assert finding.evidence is not None
+    assert finding.evidence["billed_units"] == 38.5
+    assert finding.message.startswith("J1745 is billed for 38.5 units")
+
+
 def _rules(report: Report) -> set[str]:
     return {finding.rule for finding in report.findings}
 

@@ -180,14 +180,52 @@ class WasteModifier(RuleKind):
             )
             by_dates.setdefault(dates, []).append((rule, _codes(rule.params)))
 
+        date_pairs = list(by_dates)
+
         def check(claim: PreparedClaim, emit: Emit) -> None:
-            for group in _drug_groups(claim, tables):
-                for (jz_from, jw_from), scoped in by_dates.items():
-                    problems = _WasteCheck(group, jz_from, jw_from).run()
-                    if problems:
-                        _emit_problems(emit, scoped, group, problems)
+            for code, lines in claim.lines_by_code.items():
+                if len(lines) == 1:
+                    # Most drugs are billed on one line that passes: decide
+                    # that without building the group and its messages.
+                    line = lines[0]
+                    table = tables.hcpcs(line.service_date)
+                    drug = table.drug(code) if table is not None else None
+                    if drug is None or all(
+                        _passes_alone(line, drug, jz_from, jw_from)
+                        for jz_from, jw_from in date_pairs
+                    ):
+                        continue
+                    groups = [_Group(lines, drug)]
+                else:
+                    groups = _drug_groups(lines, tables)
+                for group in groups:
+                    for (jz_from, jw_from), scoped in by_dates.items():
+                        problems = _WasteCheck(group, jz_from, jw_from).run()
+                        if problems:
+                            _emit_problems(emit, scoped, group, problems)
 
         return check
+
+
+def _passes_alone(line: Line, drug: Drug, jz_from: date, jw_from: date) -> bool:
+    """Whether `_WasteCheck` finds nothing wrong with a drug billed on this
+    one line: the same judgement, without the messages."""
+    modifiers = line.modifiers
+    if JW in modifiers:  # a JW line with no administered line
+        return False
+    has_jz = JZ in modifiers
+    dose = line.dose
+    if dose is not None and "single_dose_container" in dose:
+        single = bool(dose["single_dose_container"])
+    else:
+        single = drug.single_dose_container
+    if not single:
+        return not has_jz
+    waste = _waste_units(dose, drug) if dose is not None else None
+    if not waste:  # nothing billable discarded, or nothing known of it
+        return has_jz or line.service_date < jz_from
+    # Discarded units need a JW line of their own, and the line takes no JZ.
+    return not has_jz and line.service_date < jw_from
 
 
 Problem = tuple[Line, str, dict[str, Any]]
@@ -228,19 +266,21 @@ class _Group:
         """Units of discarded drug beyond the administered units; None when
         the line has no dose or its unit does not convert."""
         dose = line.dose
-        if dose is None:
-            return None
-        amount, wasted = dose["amount"], dose.get("wasted", 0)
-        given = billing_units(amount, dose["unit"], self.drug)
-        if given is None:
-            return None
-        total = _units_with_waste(amount, wasted, dose["unit"], self.drug)
-        assert total is not None  # same unit as `given`
-        return total - given
+        return _waste_units(dose, self.drug) if dose is not None else None
+
+
+def _waste_units(dose: Mapping[str, Any], drug: Drug) -> int | None:
+    amount, wasted = dose["amount"], dose.get("wasted", 0)
+    given = billing_units(amount, dose["unit"], drug)
+    if given is None:
+        return None
+    total = _units_with_waste(amount, wasted, dose["unit"], drug)
+    assert total is not None  # same unit as `given`
+    return total - given
 
 
 def _units_with_waste(
-    amount: float, wasted: float, unit: str, drug: Drug
+    amount: float | int, wasted: float | int, unit: str, drug: Drug
 ) -> int | None:
     key = (
         type(amount),
@@ -263,24 +303,16 @@ def _units_with_waste(
 _TOTALS: dict[tuple[Any, ...], int | None] = {}
 
 
-def _drug_groups(claim: PreparedClaim, tables: Tables) -> list[_Group]:
+def _drug_groups(lines: list[Line], tables: Tables) -> list[_Group]:
+    """The lines of one code, by date, when the code is a drug on that date."""
+    by_date: dict[date, list[Line]] = {}
+    for line in lines:
+        by_date.setdefault(line.service_date, []).append(line)
     groups = []
-    for code, lines in claim.lines_by_code.items():
-        day = lines[0].service_date
-        if len(lines) == 1 or all(line.service_date == day for line in lines):
-            # The usual case, and most codes are no drug: one lookup decides.
-            table = tables.hcpcs(day)
-            drug = table.drug(code) if table is not None else None
-            if drug is not None:
-                groups.append(_Group(lines, drug))
-            continue
-        by_date: dict[date, list[Line]] = {}
-        for line in lines:
-            by_date.setdefault(line.service_date, []).append(line)
-        for same_day in by_date.values():
-            drug = _drug(tables, same_day[0])
-            if drug is not None:
-                groups.append(_Group(same_day, drug))
+    for same_day in by_date.values():
+        drug = _drug(tables, same_day[0])
+        if drug is not None:
+            groups.append(_Group(same_day, drug))
     return groups
 
 

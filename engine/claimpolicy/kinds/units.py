@@ -63,7 +63,7 @@ LIMIT_ROW: dict[str, Any] = {
 @dataclass(frozen=True, slots=True)
 class _Limit:
     rule: Rule
-    max_units: float
+    max_units: float | int  # as written in the pack; float alone would be 2.0
     adjudication: str
     mai: int | None
     source: str | None
@@ -229,7 +229,7 @@ def _check_dates(emit: Emit, limit: _Limit, lines: list[Line]) -> None:
         )
 
 
-def _evidence(limit: _Limit, units: float, lines: list[Line]) -> dict[str, Any]:
+def _evidence(limit: _Limit, units: float | int, lines: list[Line]) -> dict[str, Any]:
     return {
         "code": lines[0].code,
         "units": units,
