@@ -8,7 +8,9 @@ reference, and mypy --strict checks them as before.
 A pure-Python build is always possible: set CLAIMPOLICY_PURE_PYTHON=1 (a
 machine without a C compiler, or a debugger that steps through the code).
 An editable install is always pure Python, so that an edited module takes
-effect at once instead of hiding behind a stale compiled copy.
+effect at once instead of hiding behind a stale compiled copy. A machine
+whose C compiler fails gets a working pure-Python install too, with a
+warning: the compiled modules only make checking faster.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import tempfile
 from pathlib import Path
 
 from setuptools import setup
+from setuptools.command.build_ext import build_ext
+from setuptools.errors import CCompilerError, CompileError, ExecError, PlatformError
 
 PURE_PYTHON_VARIABLE = "CLAIMPOLICY_PURE_PYTHON"
 
@@ -58,9 +62,16 @@ COMPILED = [
 _NO_CONFIG = Path(__file__).parent / "tools" / "mypyc.ini"
 
 
-def _editable() -> bool:
-    # setuptools runs the PEP 660 hook as the `editable_wheel` command.
-    return "editable_wheel" in sys.argv
+# The commands that build what gets installed. Metadata steps (egg_info,
+# dist_info) and the PEP 660 editable build (editable_wheel) run setup.py
+# too, and must not pay for a mypyc run whose output they throw away.
+_BUILDING = {"bdist_wheel", "build", "build_ext", "install"}
+
+
+def _compiling() -> bool:
+    if os.environ.get(PURE_PYTHON_VARIABLE) or "editable_wheel" in sys.argv:
+        return False
+    return not _BUILDING.isdisjoint(sys.argv)
 
 
 # A fresh build folder for every build: setuptools would otherwise pack the
@@ -70,7 +81,7 @@ atexit.register(shutil.rmtree, _BUILD, ignore_errors=True)
 
 
 def _extensions() -> list[object]:
-    if os.environ.get(PURE_PYTHON_VARIABLE) or _editable():
+    if not _compiling():
         return []
     from mypyc.build import mypycify
 
@@ -88,4 +99,31 @@ def _extensions() -> list[object]:
     )
 
 
-setup(ext_modules=_extensions(), options={"build": {"build_base": _BUILD}})
+class _BuildExtOrFallBack(build_ext):
+    """Compile the hot path, or leave the pure-Python modules in charge.
+
+    The sources are packed either way; a compiled module only shadows its
+    source. So when the compiler fails, removing whatever it did build
+    leaves a complete pure-Python package, never a half-compiled one whose
+    modules cannot find the shared library of their group.
+    """
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except (CCompilerError, CompileError, ExecError, PlatformError) as error:
+            for extension in self.extensions:
+                Path(self.get_ext_fullpath(extension.name)).unlink(missing_ok=True)
+            print(
+                f"warning: claimpolicy could not compile its hot path ({error});"
+                " installing it as pure Python, which checks claims more slowly."
+                f" Set {PURE_PYTHON_VARIABLE}=1 to skip the attempt.",
+                file=sys.stderr,
+            )
+
+
+setup(
+    ext_modules=_extensions(),
+    cmdclass={"build_ext": _BuildExtOrFallBack},
+    options={"build": {"build_base": _BUILD}},
+)
