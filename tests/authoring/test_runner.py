@@ -8,6 +8,7 @@ holds one pack whose tests fail on purpose and whose coverage is 50%.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -303,3 +304,64 @@ def test_junit_output_follows_the_junit_schema(
     )
     assert "actual (outcome fail):" in failure["$"]
     assert cases["clean-claim-passes"]["@classname"] == "shaky@1.0.0::cases"
+
+
+def test_junit_fails_a_coverage_case_when_coverage_is_below_the_minimum(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every test passes, yet half the rules never fire: the exit status is 1
+    # and the XML must say so too, or a CI dashboard shows green.
+    packs = tmp_path / "packs"
+    shutil.copytree(SHAKY, packs)
+    (packs / "shaky/1.0.0/tests/cases.toml").write_text(
+        '[[test]]\nname = "mod25-missing-fires"\n'
+        'claim = "claims/infusion-visit.json"\n'
+        'mutations = [{ op = "remove", path = "/lines/0/modifiers" }]\n'
+        'outcome = "fail"\n'
+    )
+    report = tmp_path / "junit.xml"
+    schema = xmlschema.XMLSchema(str(HERE / "junit.xsd"))
+
+    code = main([
+        "test", str(packs), "--pack-path", str(packs),
+        "--min-coverage", "75", "--junit", str(report),
+    ])  # fmt: skip
+
+    assert code == 1
+    schema.validate(str(report))
+    document: Any = schema.to_dict(str(report))
+    (suite,) = document["testsuite"]
+    assert (document["@tests"], document["@failures"]) == (2, 1)
+    assert (suite["@tests"], suite["@failures"]) == (2, 1)
+    passed, coverage = suite["testcase"]
+    assert (passed["@name"], "failure" in passed) == ("mod25-missing-fires", False)
+    assert (coverage["@name"], coverage["@classname"]) == (
+        "rule coverage",
+        "shaky@1.0.0::coverage",
+    )
+    assert coverage["failure"]["@type"] == "CoverageBelowMinimum"
+    assert coverage["failure"]["@message"] == (
+        "rule coverage 50.0% is below the minimum of 75%; "
+        "never fired: shaky/SHAKY-POINTER"
+    )
+    assert coverage["failure"]["$"] == (
+        "shaky@1.0.0: 1/2 rules fired (50.0%) (below the minimum of 75%)\n"
+        "  fired        shaky/SHAKY-MOD25\n"
+        "  never fired  shaky/SHAKY-POINTER"
+    )
+
+
+def test_junit_coverage_case_passes_when_the_minimum_is_met(
+    in_repo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "junit.xml"
+
+    code = main(["test", "tests/authoring/packs/good", "--min-coverage", "100",
+                 "--junit", str(report)])  # fmt: skip
+
+    assert code == 0
+    schema = xmlschema.XMLSchema(str(HERE / "junit.xsd"))
+    document: Any = schema.to_dict(str(report))
+    assert (document["@tests"], document["@failures"]) == (11, 0)
+    names = [case["@name"] for s in document["testsuite"] for case in s["testcase"]]
+    assert names.count("rule coverage") == 3

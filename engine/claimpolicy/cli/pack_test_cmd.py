@@ -77,7 +77,7 @@ def run(arguments: argparse.Namespace) -> int:
             folders = ", ".join(display_path(f) for f in pack_run.pack.test_folders)
             print(f"  no tests found in {folders}")
     if arguments.junit:
-        write_junit(runs, arguments.junit)
+        write_junit(runs, arguments.junit, minimum=minimum)
 
     failed = any(pack_run.failed for pack_run in runs)
     below = minimum is not None and any(r.coverage.percent < minimum for r in runs)
