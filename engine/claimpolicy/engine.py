@@ -245,8 +245,10 @@ def _unreadable(message: str) -> Report:
 
 
 def _no_pack(reason: NoPackInForce, line: Line) -> Finding:
+    # NO-PACK-IN-FORCE, or NO-CODESET-IN-FORCE when a pack is in force but a
+    # code set it uses is not.
     return Finding(
-        f"{ENGINE_RULE}/NO-PACK-IN-FORCE",
+        f"{ENGINE_RULE}/{reason.rule}",
         "engine",
         "error",
         line.number,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 import jsonschema
@@ -63,6 +64,48 @@ def test_no_pack_in_force_is_an_error_naming_date_and_pack(engine, passing_claim
     assert finding["message"].startswith(
         "no version of pack cms-core is in force on 2023-05-01"
     )
+
+
+def test_a_date_past_the_last_icd10cm_version_is_an_error(engine, passing_claim):
+    # cms-core 2026.1 runs to 2026-12-31, ICD-10-CM FY2026 to 2026-09-30.
+    for line in passing_claim["lines"]:
+        line["service_date"] = "2026-10-05"
+
+    document = assert_contract(engine.check(passing_claim))
+
+    assert document["outcome"] == "error"
+    assert document["packs"] == []
+    (finding,) = document["findings"]
+    assert (finding["rule"], finding["category"], finding["severity"]) == (
+        "claimpolicy/NO-CODESET-IN-FORCE",
+        "engine",
+        "error",
+    )
+    assert (finding["line"], finding["path"]) == (1, "/lines/0/service_date")
+    assert finding["message"] == (
+        "cms-core 2026.1 uses ICD-10-CM, which has no version in force on "
+        "2026-10-05; the shipped versions end 2026-09-30"
+    )
+
+
+def test_the_last_day_of_the_icd10cm_version_is_checked(engine, passing_claim):
+    for line in passing_claim["lines"]:
+        line["service_date"] = "2026-09-30"
+
+    document = assert_contract(engine.check(passing_claim))
+
+    assert (document["outcome"], document["findings"]) == ("pass", [])
+    assert [p["version"] for p in document["packs"]] == ["2026.1"]
+
+
+def test_the_code_set_error_is_found_once_per_payer_and_day(engine, passing_claim):
+    for line in passing_claim["lines"]:
+        line["service_date"] = "2026-11-20"
+    engine.check(passing_claim)
+
+    first = engine.ruleset_for("medicare", date(2026, 11, 20))
+
+    assert engine.ruleset_for("medicare", date(2026, 11, 20)) is first
 
 
 def test_modifier_25_missing_fails(engine: Engine, passing_claim):

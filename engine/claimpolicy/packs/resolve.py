@@ -5,27 +5,47 @@ what it extends; any other claim by the national packs (those that name no
 payer). Each pack contributes the version in force on the claim's date of
 service. Parents apply first; a child's overrides then change, or disable,
 the parent's rules by id; the parent's files are never touched.
+
+A pack in force whose code set (say ICD-10-CM) has no version in force on the
+date cannot be applied either: its rules would judge the claim against no
+codes at all, so the claim cannot be checked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
+from claimpolicy.codesets.registry import CodeSet
 from claimpolicy.kinds.base import Rule
 from claimpolicy.packs.pack import PackVersion
 from claimpolicy.packs.registry import PackRegistry
 
-__all__ = ["NoPackInForce", "Resolver", "effective_rules"]
+__all__ = ["NoCodeSetInForce", "NoPackInForce", "Resolver", "effective_rules"]
 
 
 @dataclass(frozen=True, slots=True)
 class NoPackInForce:
     """Why a claim cannot be checked: no version of a pack covers its date."""
 
+    # The id, under the engine's prefix, of the finding that reports it.
+    rule: ClassVar[str] = "NO-PACK-IN-FORCE"
+
     pack: str
     day: date
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoCodeSetInForce(NoPackInForce):
+    """Why a claim cannot be checked: a pack is in force on its date, but a
+    code system the pack uses has no version in force then."""
+
+    rule: ClassVar[str] = "NO-CODESET-IN-FORCE"
+
+    system: str
 
 
 class Resolver:
@@ -80,7 +100,31 @@ class Resolver:
             for pack in chain:
                 if pack not in ordered:
                     ordered.append(pack)
-        return tuple(ordered)
+        missing = self.codeset_missing(ordered, day)
+        return missing if missing is not None else tuple(ordered)
+
+    def codeset_missing(
+        self, packs: Sequence[PackVersion], day: date
+    ) -> NoCodeSetInForce | None:
+        """The first code system that `packs` use with no version in force on
+        `day`, or None when every one has a version then.
+
+        The packs are judged together, as their rule set reads them: a system
+        is served when any of their code sets of that system is in force.
+        """
+        used = self._codesets(packs)
+        for pack in packs:
+            for system in _systems(self._codesets([pack])):
+                versions = [c for c in used if c.system == system]
+                if not any(c.in_force(day) for c in versions):
+                    return _no_codeset(pack, system, versions, day)
+        return None
+
+    def _codesets(self, packs: Sequence[PackVersion]) -> list[CodeSet]:
+        # A key the registry does not know was reported when it loaded.
+        known = self.registry.codesets
+        keys = {key for pack in packs for key in pack.codesets if key in known}
+        return [known[key] for key in sorted(keys)]
 
     def _chain(self, name: str, day: date) -> list[PackVersion] | NoPackInForce:
         pack = self.registry.in_force(name, day)
@@ -120,6 +164,39 @@ class Resolver:
             chain.extend(p for p in parent_chain if p not in chain)
         chain.append(pack)
         return chain
+
+
+def _systems(codesets: Sequence[CodeSet]) -> list[str]:
+    return sorted({codeset.system for codeset in codesets})
+
+
+def _no_codeset(
+    pack: PackVersion, system: str, versions: Sequence[CodeSet], day: date
+) -> NoCodeSetInForce:
+    return NoCodeSetInForce(
+        pack.name,
+        day,
+        f"{pack.name} {pack.version} uses {system}, which has no version in "
+        f"force on {day.isoformat()}; {_shipped(versions, day)}",
+        system,
+    )
+
+
+def _shipped(versions: Sequence[CodeSet], day: date) -> str:
+    """When the versions of a code system are in force, told from `day`."""
+    ends = [c.effective_to for c in versions]
+    if all(end is not None and end < day for end in ends):
+        last = max(end for end in ends if end is not None)
+        return f"the shipped versions end {last.isoformat()}"
+    if all(c.effective_from > day for c in versions):
+        first = min(c.effective_from for c in versions)
+        return f"the shipped versions begin {first.isoformat()}"
+    spans = ", ".join(
+        f"{c.effective_from.isoformat()} to "
+        f"{c.effective_to.isoformat() if c.effective_to else 'no end'}"
+        for c in sorted(versions, key=lambda c: c.effective_from)
+    )
+    return f"the shipped versions are in force {spans}"
 
 
 def effective_rules(packs: tuple[PackVersion, ...]) -> list[Rule]:
