@@ -71,6 +71,9 @@ class PinnedEngine(Engine):
         chain = self.chain(day)
         if isinstance(chain, NoPackInForce):
             return chain
+        missing = self.resolver.codeset_missing(chain, day)
+        if missing is not None:
+            return missing
         key = tuple(pack.key for pack in chain)
         ruleset = self._pinned_sets.get(key)
         if ruleset is None:
