@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from claimpolicy.authoring.newpack import plan_skeleton
+from claimpolicy.authoring.newpack import plan_skeleton, write_skeleton
 from claimpolicy.cli import main
 from claimpolicy.engine import Engine
 from claimpolicy.errors import InputError
@@ -114,3 +114,34 @@ def test_a_folder_that_holds_files_is_not_overwritten(
         f"claimpolicy: error: {tmp_path}: exists and is not empty; choose another -o\n"
     )
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+@pytest.mark.parametrize("today", [date(2025, 3, 1), date(2026, 6, 15)])
+def test_the_sample_claim_is_clean_under_each_parent_version(
+    engine: Engine,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    today: date,
+) -> None:
+    skeleton = plan_skeleton(engine.registry, "acme", "cms-core", None, today)
+    folder = tmp_path / "acme"
+    write_skeleton(skeleton, folder)
+    tests = tomllib.loads((folder / "tests/basic.toml").read_text())["test"]
+
+    code = main(["test", str(folder), "--pack-path", str(folder), "-v"])
+
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        "passed acme@0.1.0::basic::clean-claim-passes",
+        "passed acme@0.1.0::basic::jw-jz-missing-fires",
+        "2 passed, 0 failed",
+    ]
+    # The whole outcome, not only the absence of the pack's own rule.
+    assert [(t["name"], t["outcome"]) for t in tests] == [
+        ("clean-claim-passes", "pass"),
+        ("jw-jz-missing-fires", "fail"),
+    ]
+    assert "absent" not in tests[0]
+    assert tests[1]["expect"] == [
+        {"rule": "acme/DRUG-JW-JZ", "line": 3, "severity": "error"}
+    ]

@@ -3,11 +3,11 @@
 The skeleton extends a national pack from the version in force today (or its
 newest), carries one rule of an existing kind (required-modifier: JW or JZ
 on a single-dose drug given by infusion), a commented override of one of the
-parent's rules, and tests that fire the rule and leave it silent. The tests
-assert only on the new pack's own rule, so that the parent's rules, which
-change every quarter, cannot break them. The files are written from the
-templates in templates/ (package data); `claimpolicy test DIR --pack-path
-DIR` passes on them.
+parent's rules, and two tests: the sample claim passes as a whole (it is
+clean under every cms-core version, so a parent version that starts to flag
+it shows at once), and a mutation of it fires the new rule. The files are
+written from the templates in templates/ (package data); `claimpolicy test
+DIR --pack-path DIR` passes on them.
 """
 
 from __future__ import annotations
