@@ -46,12 +46,20 @@ def test_an_unknown_code_is_named() -> None:
 
 
 def test_a_date_without_a_code_set_is_reported_not_passed() -> None:
+    # Only a pack that declares no ICD-10-CM set gets here: see the next test.
     [emitted] = run(ICD, [ICD_RULE], claim(line("99214")), tables(icd10cm=None))
     assert (emitted.line, emitted.at) == (None, "/diagnoses")
     assert emitted.message == (
         "no ICD-10-CM code set is in force on 2026-03-10, so the diagnoses "
         "cannot be checked"
     )
+
+
+def test_a_date_past_the_declared_code_sets_never_reaches_the_kind() -> None:
+    # cms-core 2026.1 runs to 2026-12-31, its ICD-10-CM FY2026 to 2026-09-30:
+    # the engine reports that it cannot check the claim, the kind says nothing.
+    document = claim(line("99214", day="2026-10-05"), diagnoses=["G35"])
+    assert findings(document) == [("claimpolicy/NO-CODESET-IN-FORCE", 1)]
 
 
 @pytest.mark.parametrize(

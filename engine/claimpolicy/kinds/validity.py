@@ -63,6 +63,9 @@ class Icd10cmValid(RuleKind):
                 return
             table = tables.icd10cm(day)
             if table is None:
+                # The resolver refuses a date on which a code set the packs
+                # declare has no version (claimpolicy/NO-CODESET-IN-FORCE), so
+                # this is left for packs that declare no ICD-10-CM set at all.
                 for rule in rules:
                     emit(
                         rule,
@@ -183,6 +186,8 @@ def _judge(line: Line, tables: Tables) -> tuple[str, str, dict[str, Any]] | None
     system = HCPCS if line.code[0].isalpha() else CPT
     table = tables.hcpcs(day) if system == HCPCS else tables.procedures(day)
     if table is None:
+        # Reachable: the resolver checks the code sets on the claim's first
+        # date only, and a pack may declare no CPT or HCPCS set at all.
         message = (
             f"no {system} code set is in force on {day}, so {line.code} cannot "
             "be checked"
