@@ -65,12 +65,15 @@ CATALOG_KEYS: dict[str, type | tuple[type, ...]] = {
     "biosimilar_of": str,
     "unit_amount": (int, float),
     "unit": str,
-    "single_dose_container": bool,
+    "container": str,
     "mue": int,
     "mue_source": str,
     "label": str,
 }
 CATALOG_OPTIONAL = {"product", "biosimilar_of", "mue", "mue_source"}
+# Which containers the code's products come in, from their FDA labels; the
+# engine's loader accepts the same three (claimpolicy.codesets.hcpcs).
+CONTAINERS = ("single-dose", "multiple-dose", "both")
 
 # A billing unit: a number and a unit, maybe after "up to" or "per".
 _DOSE = re.compile(
@@ -292,11 +295,12 @@ def drug_table(codes: dict[str, Row]) -> dict[str, Any]:
                 "Drugs given in rheumatology, gastroenterology, neurology and "
                 "oncology infusion suites. Billing units are parsed from the CMS "
                 "descriptor and checked against tools/hcpcs/drug_catalog.toml. "
-                "single_dose_container is true when the product comes in "
-                "single-dose containers; epoetin alfa and trastuzumab also come "
-                "in multiple-dose vials, so the vial used decides JW/JZ. No "
-                "practitioner MUE value is given: no public, citable value was "
-                "found for these codes when this table was built. " + TERMINATION_NOTE
+                "container is single-dose, multiple-dose, or both when the "
+                "code's products come in either (epoetin alfa and trastuzumab, "
+                "reference products and biosimilars): for those only the "
+                "claim's dose can say whether JW/JZ apply. No practitioner MUE "
+                "value is given: no public, citable value was found for these "
+                "codes when this table was built. " + TERMINATION_NOTE
             ),
         },
         "drug": drugs,
@@ -336,6 +340,11 @@ def _check_catalog_entry(path: Path, number: int, entry: dict[str, Any]) -> None
         raise BuildError(
             f"{where}: a biosimilar names biosimilar_of, a reference product not"
         )
+    if entry["container"] not in CONTAINERS:
+        raise BuildError(
+            f"{where}: container = {entry['container']!r}, "
+            f"expected one of {', '.join(CONTAINERS)}"
+        )
     if ("mue" in entry) != ("mue_source" in entry):
         raise BuildError(f"{where}: mue and mue_source go together")
 
@@ -372,7 +381,7 @@ def _drug(
     drug["added"] = row.added
     if row.terminated is not None:
         drug["terminated"] = row.terminated
-    drug["single_dose_container"] = entry["single_dose_container"]
+    drug["container"] = entry["container"]
     if "mue" in entry:
         drug["mue"] = entry["mue"]
         drug["mue_source"] = entry["mue_source"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import tomli
 
-from claimpolicy.codesets.hcpcs import HcpcsTable
+from claimpolicy.codesets.hcpcs import Drug, HcpcsTable
 from claimpolicy.errors import CodeSetFileError
 
 FOLDER = Path(__file__).resolve().parents[2] / "policies/codesets/hcpcs/2025-10"
@@ -73,6 +73,56 @@ def test_every_drug_has_a_positive_unit_and_a_source(table: HcpcsTable) -> None:
     assert len(table.drugs) > 0
     assert [c for c, d in table.drugs.items() if not d.unit_amount > 0] == []
     assert [c for c, d in table.drugs.items() if not d.source] == []
+
+
+# Codes whose products come in single-dose and in multiple-dose vials (FDA
+# labels of Epogen/Procrit, Retacrit, Herceptin and its biosimilars).
+BOTH_CONTAINERS = {
+    "J0885", "Q5106",
+    "J9355", "Q5112", "Q5113", "Q5114", "Q5116", "Q5117", "Q5146",
+}  # fmt: skip
+
+
+def test_drugs_sold_in_both_containers_are_not_assumed_single_dose(
+    table: HcpcsTable,
+) -> None:
+    both = {code for code, drug in table.drugs.items() if drug.container == "both"}
+    assert both == BOTH_CONTAINERS
+    for code in BOTH_CONTAINERS:
+        assert table.drugs[code].single_dose_container is False
+
+
+def test_other_drugs_are_single_dose(table: HcpcsTable) -> None:
+    for code, drug in table.drugs.items():
+        if code not in BOTH_CONTAINERS:
+            assert (drug.container, drug.single_dose_container) == (
+                "single-dose",
+                True,
+            ), code
+
+
+def test_a_drug_built_without_container_gets_the_matching_one() -> None:
+    fields = {
+        "code": "J9999",
+        "drug": "test",
+        "product": None,
+        "reference_product": True,
+        "biosimilar_of": None,
+        "descriptor": "test, 1 mg",
+        "unit_amount": 1,
+        "unit": "mg",
+        "added": date(2000, 1, 1),
+        "terminated": None,
+        "mue": None,
+        "mue_source": None,
+        "source": "test",
+    }
+    assert Drug(**fields, single_dose_container=True).container == "single-dose"
+    assert Drug(**fields, single_dose_container=False).container == "multiple-dose"
+    with pytest.raises(ValueError, match="does not fit container 'both'"):
+        Drug(**fields, single_dose_container=True, container="both")
+    with pytest.raises(ValueError, match="container: 'vial'"):
+        Drug(**fields, single_dose_container=False, container="vial")
 
 
 def test_unknown_code_is_never_active(table: HcpcsTable) -> None:
@@ -143,4 +193,22 @@ def test_bad_unit_names_the_drug_entry(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{drugs}: line {line}: [[drug]] J1745: unit: expected one of "
         "g, mL, mcg, mg, units, got 'cc'"
+    )
+
+
+def test_bad_container_names_the_drug_entry(tmp_path: Path) -> None:
+    folder = _copy_folder(tmp_path)
+    drugs = folder / "drugs.toml"
+    text = drugs.read_text(encoding="utf-8")
+    drugs.write_text(
+        text.replace('container = "single-dose"', 'container = "vial"', 1),
+        encoding="utf-8",
+    )
+    line = text.split("\n").index("[[drug]]") + 1
+
+    with pytest.raises(CodeSetFileError) as caught:
+        HcpcsTable.from_folder(folder)
+    assert str(caught.value) == (
+        f"{drugs}: line {line}: [[drug]] J1745: container: expected one of "
+        "both, multiple-dose, single-dose, got 'vial'"
     )

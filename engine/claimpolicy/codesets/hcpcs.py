@@ -27,7 +27,7 @@ import tomli
 
 from claimpolicy.errors import CodeSetFileError
 
-__all__ = ["Drug", "HcpcsCode", "HcpcsTable"]
+__all__ = ["CONTAINERS", "Drug", "HcpcsCode", "HcpcsTable"]
 
 CODES_HEADER = "code\tadded\tterminated\ttermination_basis\tshort_description"
 MODIFIERS_HEADER = "code\tadded\tshort_description"
@@ -40,6 +40,10 @@ TERMINATION_BASES = frozenset(
     }
 )
 UNITS = frozenset({"mg", "mcg", "g", "units", "mL"})
+# The containers a drug code's products come in, from their FDA labels:
+# only single-dose, only multiple-dose, or both (epoetin alfa, trastuzumab),
+# when only the claim can say which container a dose came from.
+CONTAINERS = frozenset({"single-dose", "multiple-dose", "both"})
 
 _CODE = re.compile(r"[A-Z][0-9]{4}")
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
@@ -57,7 +61,7 @@ _DRUG_KEYS: dict[str, tuple[type | tuple[type, ...], str, bool]] = {
     "unit": (str, "a string", True),
     "added": (date, "a date", True),
     "terminated": (date, "a date", False),
-    "single_dose_container": (bool, "true or false", True),
+    "container": (str, "a string", True),
     "mue": (int, "an integer", False),
     "mue_source": (str, "a string", False),
     "source": (str, "a string", True),
@@ -81,7 +85,15 @@ class HcpcsCode:
 
 @dataclass(frozen=True, slots=True)
 class Drug:
-    """A drug code's billing unit and container, with the facts' sources."""
+    """A drug code's billing unit and container, with the facts' sources.
+
+    `container` is "single-dose", "multiple-dose" or "both" (products of
+    the code come in either). `single_dose_container` is what a rule may
+    assume when a claim does not name the container: true only when every
+    product of the code comes in single-dose containers, so that a drug
+    sold in both kinds is not taken for single-dose. A Drug built with
+    only `single_dose_container` gets the matching `container`.
+    """
 
     code: str
     drug: str
@@ -97,6 +109,19 @@ class Drug:
     mue: int | None
     mue_source: str | None
     source: str
+    container: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.container is None:
+            kind = "single-dose" if self.single_dose_container else "multiple-dose"
+            object.__setattr__(self, "container", kind)
+        elif self.container not in CONTAINERS:
+            raise ValueError(f"container: {self.container!r}")
+        elif self.single_dose_container != (self.container == "single-dose"):
+            raise ValueError(
+                f"single_dose_container={self.single_dose_container!r} "
+                f"does not fit container {self.container!r}"
+            )
 
 
 class HcpcsTable:
@@ -342,6 +367,13 @@ def _drug(
             f"{where}: unit_amount: expected a number > 0, "
             f"got {entry['unit_amount']!r}",
         )
+    if entry["container"] not in CONTAINERS:
+        raise CodeSetFileError(
+            path,
+            line,
+            f"{where}: container: expected one of "
+            f"{', '.join(sorted(CONTAINERS))}, got {entry['container']!r}",
+        )
     return Drug(
         code=entry["code"],
         drug=entry["drug"],
@@ -353,10 +385,11 @@ def _drug(
         unit=entry["unit"],
         added=entry["added"],
         terminated=entry.get("terminated"),
-        single_dose_container=entry["single_dose_container"],
+        single_dose_container=entry["container"] == "single-dose",
         mue=entry.get("mue"),
         mue_source=entry.get("mue_source"),
         source=entry["source"],
+        container=entry["container"],
     )
 
 
