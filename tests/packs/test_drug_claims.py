@@ -1,7 +1,9 @@
-"""A realistic infusion-day claim for each drug passes clean in 2025 and 2026,
-and the same claim with a diagnosis outside the label fails (or, where the
-national pack only warns because compendia may support the use, warns) on
-medical necessity. The claims are data: drug_claims.toml."""
+"""A realistic infusion-day claim for each drug code (reference products and
+biosimilars) passes clean on two dates of 2025 and of 2026, and the same
+claim with a diagnosis outside the label, one the drug's specialty might
+bill, fails (or, where the national pack only warns because compendia may
+support the use, warns) on medical necessity. The claims are data:
+drug_claims.toml."""
 
 from __future__ import annotations
 
@@ -18,15 +20,21 @@ TABLE = tomli.loads((Path(__file__).parent / "drug_claims.toml").read_text())
 DEFAULTS = TABLE["defaults"]
 DRUGS = [{**DEFAULTS, **drug} for drug in TABLE["drug"]]
 YEARS = (2025, 2026)
+# Two days of each year, both before 1 October so that a year's claims stay
+# in one ICD-10-CM fiscal year (the MS indications differ between FY2025 and
+# FY2026).
+DAYS = ("03-10", "09-16")
 
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def infusion_claim(drug: dict[str, Any], year: int, diagnosis: str) -> dict[str, Any]:
-    """An office visit and the drug's administration on 10 March of `year`."""
-    day = f"{year}-03-10"
+def infusion_claim(
+    drug: dict[str, Any], year: int, diagnosis: str, month_day: str = "03-10"
+) -> dict[str, Any]:
+    """An office visit and the drug's administration on `month_day` of `year`."""
+    day = f"{year}-{month_day}"
     diagnoses = [diagnosis] + ([drug["secondary"]] if "secondary" in drug else [])
     administration: dict[str, Any] = {
         "code": drug["administration"],
@@ -75,7 +83,7 @@ def infusion_claim(drug: dict[str, Any], year: int, diagnosis: str) -> dict[str,
         }
     )
     return {
-        "claim_id": f"DRUG-{drug['code']}-{year}",
+        "claim_id": f"DRUG-{drug['code']}-{day}",
         "payer": "medicare",
         "patient": {"id": "P-1", "birth_date": "1966-05-14", "sex": drug["sex"]},
         "provider": {"npi": "1558598797", "specialty": "rheumatology"},
@@ -104,22 +112,24 @@ def _ids(drug: dict[str, Any]) -> str:
     return f"{drug['code']}-{drug['drug']}"
 
 
+@pytest.mark.parametrize("day", DAYS)
 @pytest.mark.parametrize("year", YEARS)
 @pytest.mark.parametrize("drug", DRUGS, ids=_ids)
-def test_labelled_indication_passes_clean(engine: Engine, drug, year):
-    report = engine.check(infusion_claim(drug, year, _indication(drug, year)))
+def test_labelled_indication_passes_clean(engine: Engine, drug, year, day):
+    report = engine.check(infusion_claim(drug, year, _indication(drug, year), day))
 
     assert [f.to_dict() for f in report.findings] == []
     assert report.outcome == "pass"
     assert report.packs[0].version == f"{year}.1"
 
 
+@pytest.mark.parametrize("day", DAYS)
 @pytest.mark.parametrize("year", YEARS)
 @pytest.mark.parametrize("drug", DRUGS, ids=_ids)
 def test_diagnosis_outside_the_label_fails_on_medical_necessity(
-    engine: Engine, drug, year
+    engine: Engine, drug, year, day
 ):
-    claim = infusion_claim(drug, year, drug["off_label"])
+    claim = infusion_claim(drug, year, drug["off_label"], day)
 
     report = engine.check(claim)
 
@@ -141,3 +151,22 @@ def test_every_drug_tested_here_has_a_coverage_rule(engine):
     tested = {drug["code"] for drug in DRUGS}
 
     assert tested <= covered
+
+
+BIOSIMILARS_TESTED = {
+    "infliximab": {"Q5103", "Q5104", "Q5121"},
+    "rituximab": {"Q5115", "Q5119", "Q5123"},
+    "trastuzumab": {"Q5112", "Q5113", "Q5114", "Q5116", "Q5117", "Q5146"},
+    "bevacizumab": {"Q5107", "Q5118", "Q5126", "Q5129"},
+}
+
+
+def test_each_listed_biosimilar_code_has_a_claim() -> None:
+    tested = {drug["code"] for drug in DRUGS}
+    for codes in BIOSIMILARS_TESTED.values():
+        assert codes <= tested
+
+
+def test_off_label_diagnoses_are_not_all_the_same() -> None:
+    assert len({drug["off_label"] for drug in DRUGS}) > len(DRUGS) // 3
+    assert "I10" not in {drug["off_label"] for drug in DRUGS}
