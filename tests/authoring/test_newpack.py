@@ -24,14 +24,16 @@ def test_new_pack_then_test_passes(
         == 0
     )
     written = capsys.readouterr().out.splitlines()
-    assert written[:4] == [
+    assert written[:5] == [
         "wrote acme-health/pack.toml",
         "wrote acme-health/rules.toml",
         "wrote acme-health/tests/basic.toml",
         "wrote acme-health/tests/claims/infusion-visit.json",
+        "wrote acme-health/pytest.ini",
     ]
-    assert written[4].endswith(
-        "next: claimpolicy test acme-health --pack-path acme-health"
+    assert written[5].endswith(
+        "next: claimpolicy test acme-health --pack-path acme-health, "
+        "or pytest in acme-health"
     )
 
     code = main(

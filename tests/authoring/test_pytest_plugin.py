@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from claimpolicy.cli import main
+
 pytest_plugins = ["pytester"]
 
 PACKS = Path(__file__).resolve().parent / "packs"
 PLUGIN = "claimpolicy.authoring.pytest_plugin"
+MODULES = Path(__file__).resolve().parent / "modules"
 
 
 @pytest.fixture
@@ -145,4 +148,113 @@ def test_a_malformed_test_file_is_a_collection_error(project: pytest.Pytester) -
             "packs/demo/tests/broken.toml: test[0].outcome: 'passs' is not one of "
             "pass, warn, fail, invalid, error",
         ]
+    )
+
+
+def test_naming_one_test_file_collects_only_it(project: pytest.Pytester) -> None:
+    result = run(
+        project, "--claimpolicy-packs", "packs", "packs/demo/2.0.0/tests/jz.toml"
+    )
+
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["packs/demo/2.0.0/tests/jz.toml .. *"])
+
+
+def new_pack(project: pytest.Pytester, name: str) -> Path:
+    folder = project.path / name
+    argv = ["new-pack", name, "--extends", "cms-core", "-o", str(folder)]
+    assert main(argv) == 0
+    return folder
+
+
+def test_plain_pytest_in_a_new_pack_runs_its_tests(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = new_pack(project, "acme")
+    monkeypatch.chdir(folder)
+
+    result = run(project)
+
+    assert (
+        (folder / "pytest.ini")
+        .read_text()
+        .endswith("[pytest]\nclaimpolicy_packs = .\n")
+    )
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "configfile: pytest.ini",
+            "tests/basic.toml .. *",
+            "*claimpolicy rule coverage*",
+            "acme@0.1.0: 1/1 rules fired (100.0%)",
+        ]
+    )
+
+
+UNITS_RULE = """
+[[rules]]
+id = "J0129-UNITS"
+kind = "units-above"
+category = "units"
+severity = "error"
+title = "At most 100 units of abatacept on a line"
+reference = "test rule of the authoring tests"
+codes = ["J0129"]
+limit = 100
+"""
+UNITS_TEST = """
+[[test]]
+name = "too-many-units-fires"
+claim = "claims/infusion-visit.json"
+mutations = [{ op = "replace", path = "/lines/2/units", value = 150 }]
+
+[[test.expect]]
+rule = "cpa-units/J0129-UNITS"
+line = 3
+"""
+
+
+@pytest.fixture
+def needs_plugin(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A new pack with a rule of the kind only cpa_sample registers."""
+    project.syspathinsert(MODULES)
+    folder = new_pack(project, "cpa-units")
+    with (folder / "rules.toml").open("a") as rules:
+        rules.write(UNITS_RULE)
+    with (folder / "tests/basic.toml").open("a") as tests:
+        tests.write(UNITS_TEST)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def test_the_plugin_option_loads_a_plugin_for_the_pack_tests(
+    project: pytest.Pytester, needs_plugin: Path
+) -> None:
+    result = run(project, "--claimpolicy-plugin", "cpa_sample")
+
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["cpa-units@0.1.0: 2/2 rules fired (100.0%)"])
+
+
+def test_the_plugin_ini_option_loads_a_plugin_for_the_pack_tests(
+    project: pytest.Pytester, needs_plugin: Path
+) -> None:
+    ini = needs_plugin / "pytest.ini"
+    ini.write_text(ini.read_text() + "claimpolicy_plugins = cpa_sample\n")
+
+    result = run(project)
+
+    result.assert_outcomes(passed=3)
+
+
+def test_without_the_plugin_the_pack_does_not_load(
+    project: pytest.Pytester, needs_plugin: Path
+) -> None:
+    result = run(project)
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.errlines[0] == "ERROR: claimpolicy pack tests cannot start:"
+    assert result.errlines[1].startswith(
+        "rules.toml: rules[1].kind: 'units-above' is not a known rule kind "
+        "(known: additional-hours, "
     )

@@ -36,6 +36,7 @@ TEMPLATES: Final = {
     "rules.toml.tmpl": "rules.toml",
     "basic.toml.tmpl": "tests/basic.toml",
     "infusion-visit.json.tmpl": "tests/claims/infusion-visit.json",
+    "pytest.ini.tmpl": "pytest.ini",
 }
 
 

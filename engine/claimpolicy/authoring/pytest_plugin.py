@@ -8,6 +8,12 @@ hold its packs, in its pytest configuration or on the command line:
 
     pytest --claimpolicy-packs packs
 
+`claimpolicy new-pack` writes a pytest.ini that does so into the pack it
+creates. A pack whose rules need a plugin that is not installed names its
+module with `claimpolicy_plugins` (ini, one per line) or
+`--claimpolicy-plugin MODULE`; installed plugins load as they do for the
+`claimpolicy` command.
+
 Then the test files of every pack version found under those folders (the
 `*.toml` files of the folders its `tests = [...]` names, `tests/` by
 default) become pytest items, one per pack version and test, with ids like
@@ -38,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["PackTestFailure", "PackTestFile", "PackTestItem"]
 
 OPTION = "claimpolicy_packs"
+PLUGINS = "claimpolicy_plugins"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,11 +58,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="collect the fixture tests of the claimpolicy packs under DIR "
         "(repeatable; adds to the ini option claimpolicy_packs)",
     )
+    group.addoption(
+        "--claimpolicy-plugin",
+        dest=PLUGINS,
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="load a claimpolicy plugin by import path for the pack tests "
+        "(repeatable; adds to the ini option claimpolicy_plugins)",
+    )
     parser.addini(
         OPTION,
         type="paths",
         default=[],
         help="folders of claimpolicy packs whose fixture tests pytest collects",
+    )
+    parser.addini(
+        PLUGINS,
+        type="linelist",
+        default=[],
+        help="claimpolicy plugins (import paths) to load for the pack tests",
     )
 
 
@@ -64,7 +86,8 @@ def pytest_configure(config: pytest.Config) -> None:
     folders += [Path(p).resolve() for p in config.getini(OPTION)]
     if not folders:
         return
-    config.stash[_STATE] = _State(folders)
+    modules = [*config.getini(PLUGINS), *config.getoption(PLUGINS)]
+    config.stash[_STATE] = _State(folders, modules)
     if config.args_source != pytest.Config.ArgsSource.ARGS:
         # Plain `pytest`: collect the pack folders beside testpaths.
         walked = [Path(arg).resolve() for arg in config.args]
@@ -73,6 +96,14 @@ def pytest_configure(config: pytest.Config) -> None:
             for folder in folders
             if not any(folder.is_relative_to(path) for path in walked)
         ]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    state = session.config.stash.get(_STATE, None)
+    if state is not None:
+        # Packs or plugins that do not load are a usage error, shown once as
+        # such, not a traceback at the first file collected.
+        state.engine  # noqa: B018 - built for its errors
 
 
 def pytest_collect_file(
@@ -100,8 +131,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 class _State:
     """The engine and the packs of one pytest session, built on first use."""
 
-    def __init__(self, folders: list[Path]) -> None:
+    def __init__(self, folders: list[Path], modules: list[str]) -> None:
         self.folders = folders
+        self.modules = modules
         self.runs: dict[str, PackRun] = {}
         self._engine: PinnedEngine | None = None
         self._by_file: dict[Path, list[PackVersion]] = {}
@@ -116,26 +148,19 @@ class _State:
         from claimpolicy.authoring.fixtures import fixture_files
         from claimpolicy.authoring.runner import PinnedEngine
         from claimpolicy.authoring.selection import folders_to_load
-        from claimpolicy.engine import PACK_PATH_VARIABLE
         from claimpolicy.errors import ClaimpolicyError
         from claimpolicy.plugins import PluginHost
 
-        plugins = PluginHost()
-        roots = [Path(p) for _, p in plugins.collect("claimpolicy_register_pack_paths")]
-        roots += [
-            Path(p)
-            for p in os.environ.get(PACK_PATH_VARIABLE, "").split(os.pathsep)
-            if p
-        ]
         selectors = [str(folder) for folder in self.folders]
         try:
-            engine = PinnedEngine(
-                pack_paths=folders_to_load(selectors, roots), plugins=plugins
-            )
+            plugins = PluginHost(modules=self.modules)
+            pack_paths = folders_to_load(selectors, _pack_roots(plugins))
+            engine = PinnedEngine(pack_paths=pack_paths, plugins=plugins)
         except ClaimpolicyError as error:
             raise pytest.UsageError(
-                f"claimpolicy packs do not load:\n{error}"
+                f"claimpolicy pack tests cannot start:\n{error}"
             ) from None
+
         for pack in engine.registry.all():
             folder = pack.folder.resolve()
             if any(folder.is_relative_to(root) for root in self.folders):
@@ -156,6 +181,15 @@ class _State:
 
 
 _STATE = pytest.StashKey[_State]()
+
+
+def _pack_roots(plugins: Any) -> list[Path]:
+    """Folders already on the pack path: plugins' and the environment's."""
+    from claimpolicy.engine import PACK_PATH_VARIABLE
+
+    roots = [Path(p) for _, p in plugins.collect("claimpolicy_register_pack_paths")]
+    variable = os.environ.get(PACK_PATH_VARIABLE, "")
+    return roots + [Path(p) for p in variable.split(os.pathsep) if p]
 
 
 class PackTestFile(pytest.File):

@@ -19,7 +19,8 @@ def register(commands: Any) -> None:
         description="Write a payer pack skeleton: pack.toml (version 0.1.0, "
         "effective from this year's start or the parent's window), one rule, "
         "a commented override of a parent rule, and fixture tests with their "
-        "claim. `claimpolicy test DIR --pack-path DIR` passes on it at once.",
+        "claim, and a pytest.ini. `claimpolicy test DIR --pack-path DIR`, or "
+        "plain `pytest` in DIR, passes on it at once.",
     )
     parser.add_argument("name", metavar="NAME", help="the new pack's name")
     parser.add_argument(
@@ -58,6 +59,6 @@ def run(arguments: argparse.Namespace) -> int:
     print(
         f"{skeleton.name} {skeleton.parent.name} {skeleton.parent.version}+ "
         f"from {skeleton.effective_from}; next: claimpolicy test {shown} "
-        f"--pack-path {shown}"
+        f"--pack-path {shown}, or pytest in {shown}"
     )
     return 0
