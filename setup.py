@@ -36,6 +36,7 @@ COMPILED = [
     "engine/claimpolicy/ruleset.py",
     "engine/claimpolicy/kinds/_code_rows.py",
     "engine/claimpolicy/kinds/_text.py",
+    "engine/claimpolicy/kinds/add_ons.py",
     "engine/claimpolicy/kinds/codes.py",
     "engine/claimpolicy/kinds/coverage.py",
     "engine/claimpolicy/kinds/demographic.py",

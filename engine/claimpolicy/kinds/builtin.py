@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from claimpolicy.hookspecs import hookimpl
+from claimpolicy.kinds.add_ons import RequiresCodes
 from claimpolicy.kinds.base import RuleKind
 from claimpolicy.kinds.coverage import Coverage
 from claimpolicy.kinds.demographic import Demographic
@@ -48,6 +49,7 @@ BUILTIN_KINDS: tuple[type[RuleKind], ...] = (
     Coverage,
     Demographic,
     DuplicateLines,
+    RequiresCodes,
 )
 
 
