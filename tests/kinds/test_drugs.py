@@ -131,6 +131,15 @@ def test_jw_and_jz_on_one_line_is_wrong() -> None:
     assert "J1745 carries both JW and JZ; use one" in messages
 
 
+def test_jw_and_jz_on_the_only_line_is_one_finding() -> None:
+    # Not also "has no line of the administered dose": one mistake, one finding.
+    document = claim(infliximab(units=38, modifiers=["JW", "JZ"], dose=dose(380)))
+    emitted = run(WASTE, [WASTE_RULE], document, tables())
+    assert [(e.line, e.message) for e in emitted] == [
+        (1, "J1745 carries both JW and JZ; use one")
+    ]
+
+
 def test_discarded_drug_needs_a_jw_line_of_the_extra_units() -> None:
     # 375 mg given from four 100 mg vials: 25 mg discarded. 38 units cover
     # 380 mg; 400 mg is 40 units, so the JW line bills 2.

@@ -338,6 +338,10 @@ class _WasteCheck:
                 self.report(line, f"{line.code} carries both JW and JZ; use one")
         if not group.administered:
             for line in group.waste:
+                if JZ in line.modifiers:
+                    # Reported above; alone, the line is most likely the
+                    # administered dose, so a missing one is no second error.
+                    continue
                 self.report(
                     line,
                     f"{line.code} with JW has no line of the administered dose "
