@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from factory import claim, findings, line, params_problems, rule, run
 
-from claimpolicy.kinds.demographic import Demographic, FamilyIndex
+from claimpolicy.kinds.demographic import BirthBeforeService, Demographic, FamilyIndex
 
 KIND = Demographic()
 FEMALE_BREAST = rule(KIND, {"sex": "F", "diagnoses": ["C50.01", "C50.91"]}, id="F")
@@ -102,3 +102,49 @@ def test_the_pack_warns_on_sex_conflicts() -> None:
     assert ("cms-core/DX-SEX-PROSTATE", None) not in findings(male)
     female = claim(line("99214"), diagnoses=["N40.0"], patient=patient("F"))
     assert ("cms-core/DX-SEX-PROSTATE", None) in findings(female)
+
+
+BORN = BirthBeforeService()
+BORN_RULE = rule(BORN, {}, category="demographic")
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "fires"),
+    [("2026-03-11", True), ("2026-03-10", False), ("1968-04-12", False)],
+)
+def test_a_birth_date_after_the_service_fires(birth_date: str, fires: bool) -> None:
+    document = claim(line("99214"), patient=patient("F", birth_date))
+    emitted = run(BORN, [BORN_RULE], document)
+    assert [(e.line, e.at) for e in emitted] == (
+        [(None, "/patient/birth_date")] if fires else []
+    )
+
+
+def test_the_birth_date_message_names_the_first_date_and_line() -> None:
+    document = claim(
+        line("96365", day="2026-03-12"),
+        line("99214", day="2026-03-11"),
+        patient=patient("F", "2026-03-12"),
+    )
+    [emitted] = run(BORN, [BORN_RULE], document)
+    assert emitted.message == (
+        "the patient's birth date (/patient/birth_date) is after the date of "
+        "service 2026-03-11 of line 2; correct the birth date or the date of "
+        "service"
+    )
+
+
+def test_an_age_rule_leaves_a_birth_after_the_service_to_the_birth_date_rule() -> None:
+    document = claim(
+        line("99214"), diagnoses=["O80"], patient=patient("F", "2027-01-01")
+    )
+    assert run(KIND, [MATERNAL_AGE], document) == []
+
+
+def test_the_pack_reports_a_birth_after_the_service_once() -> None:
+    document = claim(
+        line("99214"), diagnoses=["O80"], patient=patient("F", "2027-01-01")
+    )
+    assert [rule for rule, _ in findings(document)].count(
+        "cms-core/PATIENT-BORN-AFTER-SERVICE"
+    ) == 1

@@ -6,7 +6,7 @@ from claimpolicy.hookspecs import hookimpl
 from claimpolicy.kinds.add_ons import RequiresCodes
 from claimpolicy.kinds.base import RuleKind
 from claimpolicy.kinds.coverage import Coverage
-from claimpolicy.kinds.demographic import Demographic
+from claimpolicy.kinds.demographic import BirthBeforeService, Demographic
 from claimpolicy.kinds.documentation import Documentation
 from claimpolicy.kinds.drugs import DrugUnits, WasteModifier
 from claimpolicy.kinds.duplicates import DuplicateLines
@@ -48,6 +48,7 @@ BUILTIN_KINDS: tuple[type[RuleKind], ...] = (
     Ndc,
     Coverage,
     Demographic,
+    BirthBeforeService,
     DuplicateLines,
     RequiresCodes,
 )

@@ -26,7 +26,7 @@ from claimpolicy.kinds._text import dotted
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import DIAGNOSIS_LIST
 
-__all__ = ["Demographic", "FamilyIndex"]
+__all__ = ["BirthBeforeService", "Demographic", "FamilyIndex"]
 
 SEX_NAMES = {"F": "female", "M": "male"}
 
@@ -165,6 +165,8 @@ def _age_conflict(
     claim: PreparedClaim, code: str, restriction: _Restriction, age: int
 ) -> str | None:
     low, high = restriction.min_age, restriction.max_age
+    if age < 0:
+        return None  # a birth date after the service: birth-before-service says so
     if (low is None or age >= low) and (high is None or age <= high):
         return None
     return (
@@ -172,3 +174,44 @@ def _age_conflict(
         f"patient's age on {claim.service_date} (from /patient/birth_date) is "
         "outside that range"
     )
+
+
+class BirthBeforeService(RuleKind):
+    """The patient must be born by the first date of service of the claim.
+
+    A later birth date is a keying error of the birth date (CMS-1500 item 3)
+    or of a date of service (item 24A); age rules cannot judge such a claim,
+    so the demographic kind leaves it to this one: one mistake, one finding.
+    """
+
+    name = "birth-before-service"
+    summary = (
+        "The patient's birth date must not be after the claim's first date of service."
+    )
+    parameters: dict[str, Any] = {}
+
+    def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
+        if not rules:
+            return None
+        found = list(rules)
+
+        def check(claim: PreparedClaim, emit: Emit) -> None:
+            if claim.birth_date <= claim.service_date:
+                return
+            first = next(
+                line for line in claim.lines if line.service_date == claim.service_date
+            )
+            for rule in found:
+                emit(
+                    rule,
+                    "the patient's birth date (/patient/birth_date) is after the "
+                    f"date of service {claim.service_date} of line {first.number}; "
+                    "correct the birth date or the date of service",
+                    at="/patient/birth_date",
+                    evidence={
+                        "service_date": claim.service_date.isoformat(),
+                        "line": first.number,
+                    },
+                )
+
+        return check
