@@ -1,5 +1,7 @@
 """The fixture tests the built-in packs carry, run as `claimpolicy test` runs
-them: every test passes against every version, and every rule fires in one."""
+them: every test passes against every version, every rule fires in one, and
+every rule is named in the `absent` list of one, so that each rule is shown
+both catching its mistake and keeping quiet on a claim close to it."""
 
 from __future__ import annotations
 
@@ -50,3 +52,18 @@ def test_every_rule_fires_in_a_test(runs: dict[str, PackRun], version: str) -> N
         f"{version}: {coverage.percent:.1f}% covered; never fired:\n  {never}"
     )
     assert coverage.percent == 100.0
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_rule_is_absent_in_a_test(runs: dict[str, PackRun], version: str) -> None:
+    # A clean outcome alone would count for every rule on any claim, so only
+    # an `absent` entry, checked by the test that lists it, shows a rule
+    # staying quiet where it might have fired.
+    run = runs[version]
+    named = {rule for result in run.results for rule in result.test.absent}
+
+    never = [rule for rule in run.coverage.rules if rule not in named]
+    assert not never, (
+        f"{version}: rules never listed in an `absent` of a test:\n  "
+        + "\n  ".join(never)
+    )
