@@ -16,17 +16,18 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 GOOD = HERE / "packs/good"
 G35_ADDED = [
-    "G35A",
-    "G35B",
-    "G35B0",
-    "G35B1",
-    "G35B2",
-    "G35C",
-    "G35C0",
-    "G35C1",
-    "G35C2",
-    "G35D",
+    "G35.A",
+    "G35.B",
+    "G35.B0",
+    "G35.B1",
+    "G35.B2",
+    "G35.C",
+    "G35.C0",
+    "G35.C1",
+    "G35.C2",
+    "G35.D",
 ]
+G35_HEADERS = ["G35.B", "G35.C"]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,7 @@ def test_the_json_form_is_the_documented_structure(
 
     document = json.loads(capsys.readouterr().out)
     assert document["format"] == "claimpolicy-pack-diff"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["old"] == {
         "name": "demo",
         "version": "1.0.0",
@@ -193,9 +194,19 @@ def test_cms_core_2025_to_2026_shows_g35_made_non_billable(engine: Engine) -> No
     non_billable = icd.changes["made_non_billable"]
     assert non_billable.examples == (("G35", "Multiple sclerosis"),)
     assert list(non_billable.children["G35"]) == G35_ADDED
-    added = icd.changes["added"]
-    assert [code for code, _ in added.examples] == G35_ADDED
-    assert added.examples[0] == ("G35A", "Relapsing-remitting multiple sclerosis")
+    billable = icd.changes["added_billable"]
+    assert [code for code, _ in billable.examples] == [
+        code for code in G35_ADDED if code not in G35_HEADERS
+    ]
+    assert billable.examples[0] == ("G35.A", "Relapsing-remitting multiple sclerosis")
+    headers = icd.changes["added_non_billable"]
+    assert (headers.count, headers.examples) == (
+        2,
+        (
+            ("G35.B", "Primary progressive multiple sclerosis"),
+            ("G35.C", "Secondary progressive multiple sclerosis"),
+        ),
+    )
     assert (icd.changes["removed"].count, icd.changes["made_billable"].count) == (0, 0)
 
 
@@ -229,3 +240,58 @@ def test_bad_arguments_exit_2(
 ) -> None:
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith(f"claimpolicy: error: {message}")
+
+
+def test_cms_core_diff_counts_new_headers_apart_from_billable_codes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["diff", "cms-core@2025.1", "cms-core@2026.1", "--codes", "G35"]
+
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert main([*argv, "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+
+    assert text.split("  ICD-10-CM: icd10cm/fy2025 -> icd10cm/fy2026\n")[1] == (
+        "    added (billable): 8\n"
+        "      G35.A     Relapsing-remitting multiple sclerosis\n"
+        "      G35.B0    Primary progressive multiple sclerosis, unspecified\n"
+        "      G35.B1    Active primary progressive multiple sclerosis\n"
+        "      G35.B2    Non-active primary progressive multiple sclerosis\n"
+        "      G35.C0    Secondary progressive multiple sclerosis, unspecified\n"
+        "      G35.C1    Active secondary progressive multiple sclerosis\n"
+        "      G35.C2    Non-active secondary progressive multiple sclerosis\n"
+        "      G35.D     Multiple sclerosis, unspecified\n"
+        "    added (non-billable headers): 2\n"
+        "      G35.B     Primary progressive multiple sclerosis\n"
+        "      G35.C     Secondary progressive multiple sclerosis\n"
+        "    removed: 0\n"
+        "    made non-billable (now a header): 1\n"
+        "      G35       Multiple sclerosis\n"
+        "                new codes below it: G35.A, G35.B, G35.B0, G35.B1, G35.B2, "
+        "G35.C, G35.C0, G35.C1, G35.C2, G35.D\n"
+        "    made billable: 0\n"
+    )
+    (icd,) = document["codesets"]["systems"]
+    changes = icd["changes"]
+    assert list(changes) == [
+        "added_billable",
+        "added_non_billable",
+        "removed",
+        "made_non_billable",
+        "made_billable",
+    ]
+    # JSON shows the codes as the text does: dotted.
+    assert [e["code"] for e in changes["added_billable"]["examples"]] == [
+        code for code in G35_ADDED if code not in G35_HEADERS
+    ]
+    assert changes["added_non_billable"] == {
+        "count": 2,
+        "examples": [
+            {"code": "G35.B", "title": "Primary progressive multiple sclerosis"},
+            {"code": "G35.C", "title": "Secondary progressive multiple sclerosis"},
+        ],
+    }
+    assert changes["made_non_billable"]["examples"] == [
+        {"code": "G35", "title": "Multiple sclerosis", "new_children": G35_ADDED}
+    ]

@@ -14,7 +14,7 @@ shows the FY2026 changes. Code sets added to or dropped from the manifest's
 list are reported besides.
 
 `PackDiff.to_dict()` is the stable JSON form (`"format": "claimpolicy-pack-diff"`,
-`"version": 1`):
+`"version": 2`):
 
     {"format", "version",
      "old": {"name", "version", "folder"}, "new": {...},
@@ -25,15 +25,21 @@ list are reported besides.
                    "changed": [{"target", "changes": [{"field", "old", "new"}]}]},
      "codesets": {"listed_added": [KEY], "listed_removed": [KEY],
                   "systems": [{"system", "old", "new", "changes": {
-                      "added" | "removed" | "made_non_billable" | "made_billable":
+                      "added_billable" | "added_non_billable" | "removed" |
+                      "made_non_billable" | "made_billable":
                       {"count", "examples": [{"code", "title"}]}}}]}}
 
+Added codes are split: billable ones, which claims may carry, and
+non-billable ones, the new headers of a subdivided category (G35.A in
+FY2026), which a claim may not; every HCPCS and CPT code counts as billable.
 An example of a code made non-billable also has "new_children": the codes
-added below it (G35 -> G35A, G35B0, ...).
+added below it (G35 -> G35.A, G35.B0, ...).
 
 RULE is {"id", "kind", "category", "severity", "title"}; a field is
 `severity`, `title`, ... or `params.NAME`; an unset value is null; dates are
-ISO strings. Codes are written as the code set writes them (no dot).
+ISO strings. ICD-10-CM codes are written as readers write them, with the dot
+after the category (B88.01), in JSON as in text. Version 1 had one "added"
+that mixed billable codes and headers, and codes without the dot.
 """
 
 from __future__ import annotations
@@ -56,10 +62,18 @@ __all__ = [
     "codeset_of",
     "diff_packs",
     "rule_changes",
+    "shown_code",
 ]
 
 RULE_FIELDS: Final = ("kind", "category", "severity", "title", "reference", "note")
-CHANGE_KINDS: Final = ("added", "removed", "made_non_billable", "made_billable")
+CHANGE_KINDS: Final = (
+    "added_billable",
+    "added_non_billable",
+    "removed",
+    "made_non_billable",
+    "made_billable",
+)
+FORMAT_VERSION: Final = 2
 DEFAULT_EXAMPLES: Final = 10
 
 
@@ -126,7 +140,7 @@ class PackDiff:
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": "claimpolicy-pack-diff",
-            "version": 1,
+            "version": FORMAT_VERSION,
             "old": _pack_dict(self.old),
             "new": _pack_dict(self.new),
             "manifest": [change.to_dict() for change in self.manifest],
@@ -319,7 +333,8 @@ def _code_changes(
     common = old.billable.keys() & new.billable.keys()
     added = sorted(new.billable.keys() - old.billable.keys())
     found = {
-        "added": (added, new),
+        "added_billable": ([c for c in added if new.billable[c]], new),
+        "added_non_billable": ([c for c in added if not new.billable[c]], new),
         "removed": (sorted(old.billable.keys() - new.billable.keys()), old),
         "made_non_billable": (
             sorted(c for c in common if old.billable[c] and not new.billable[c]),
@@ -341,10 +356,21 @@ def _code_changes(
         }
         changes[kind] = CodeChanges(
             len(selected),
-            tuple((code, source.title(code)) for code in shown),
-            {code: below for code, below in children.items() if below},
+            tuple((shown_code(system, c), source.title(c)) for c in shown),
+            {
+                shown_code(system, code): tuple(shown_code(system, c) for c in below)
+                for code, below in children.items()
+                if below
+            },
         )
     return changes
+
+
+def shown_code(system: str, code: str) -> str:
+    """A code as readers write it: ICD-10-CM with a dot after the category."""
+    if system == "ICD-10-CM" and len(code) > 3:
+        return f"{code[:3]}.{code[3:]}"
+    return code
 
 
 # -- JSON ----------------------------------------------------------------------

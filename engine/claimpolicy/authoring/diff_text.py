@@ -10,7 +10,8 @@ from claimpolicy.authoring.diff import CHANGE_KINDS, FieldChange, PackDiff, Syst
 __all__ = ["diff_text", "show_value"]
 
 _CHANGE_NAMES = {
-    "added": "added",
+    "added_billable": "added (billable)",
+    "added_non_billable": "added (non-billable headers)",
     "removed": "removed",
     "made_non_billable": "made non-billable (now a header)",
     "made_billable": "made billable",
@@ -85,19 +86,11 @@ def _system(system: SystemDiff) -> list[str]:
         changes = system.changes[kind]
         lines.append(f"    {_CHANGE_NAMES[kind]}: {changes.count}")
         for code, title in changes.examples:
-            shown = _show(system, code)
-            lines.append(f"      {shown:<9} {title or ''}".rstrip())
+            lines.append(f"      {code:<9} {title or ''}".rstrip())
             children = changes.children.get(code)
             if children:
-                below = ", ".join(_show(system, child) for child in children)
+                below = ", ".join(children)
                 lines.append(f"                new codes below it: {below}")
         if changes.count > len(changes.examples):
             lines.append(f"      ... and {changes.count - len(changes.examples)} more")
     return lines
-
-
-def _show(system: SystemDiff, code: str) -> str:
-    """ICD-10-CM as readers write it, with a dot after the category."""
-    if system.system == "ICD-10-CM" and len(code) > 3:
-        return f"{code[:3]}.{code[3:]}"
-    return code

@@ -22,11 +22,13 @@ code set of a version is the one of its listed code sets in force on the
 version's FIRST day (or, if none is then, the first to come into force in
 its window): cms-core 2025.1 (from 2025-01-01) stands for ICD-10-CM FY2025
 and 2026.1 for FY2026, although 2025.1 also lists FY2026 for its last
-quarter. The codes added, removed, made non-billable (a billable code that
-became a header, such as G35 in FY2026) and made billable are counted, with
-examples. Code sets added to or dropped from the manifest's list are shown
-too. --format json writes the documented structure of
-claimpolicy.authoring.diff (format claimpolicy-pack-diff, version 1)."""
+quarter. The codes added (billable codes apart from new non-billable
+headers, such as G35.B in FY2026), removed, made non-billable (a billable
+code that became a header, such as G35) and made billable are counted, with
+examples; ICD-10-CM codes are shown with their dot. Code sets added to or
+dropped from the manifest's list are shown too. --format json writes the
+documented structure of claimpolicy.authoring.diff (format
+claimpolicy-pack-diff, version 2)."""
 
 
 def register(commands: Any) -> None:
