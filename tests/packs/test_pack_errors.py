@@ -6,7 +6,9 @@ expected.txt the exact messages, one per line. The test id is the folder.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,3 +75,56 @@ def test_missing_pack_folder_is_named():
     assert str(raised.value) == (
         "no/such/folder: pack folder not found (from --pack-path)"
     )
+
+
+def test_a_folder_that_cannot_be_listed_is_named(monkeypatch):
+    # Root ignores chmod 000, so the listing itself is refused.
+    monkeypatch.chdir(CASES / "extends-no-version")
+    original = os.scandir
+
+    def refuse(path: Any = ".") -> Any:
+        if Path(path).name == "payer":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return original(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+
+    with pytest.raises(PackError) as raised:
+        PackRegistry.discover([PackSource(Path("."), "--pack-path")], KINDS)
+
+    assert [str(p) for p in raised.value.problems] == [
+        "payer: folder cannot be listed: Permission denied (from --pack-path); "
+        "the packs in it would be missed"
+    ]
+
+
+def test_a_pack_path_that_is_a_file_is_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("claim.json").write_text("{}")
+
+    with pytest.raises(PackError) as raised:
+        PackRegistry.discover([PackSource(Path("claim.json"), "--pack-path")], KINDS)
+
+    assert str(raised.value) == "claim.json: is not a folder (from --pack-path)"
+
+
+def test_a_path_outside_the_working_folder_is_shown_as_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = CASES / "bad-severity"
+
+    with pytest.raises(PackError) as raised:
+        PackRegistry.discover([PackSource(folder, "--pack-path")], KINDS)
+
+    (problem,) = raised.value.problems
+    assert problem.file == str(folder / "cms/2026.1/em.toml")
+
+
+def test_an_overlap_is_reported_once_when_a_folder_is_given_twice(monkeypatch):
+    monkeypatch.chdir(CASES / "overlapping-dates")
+    sources = [PackSource(Path("."), "test"), PackSource(Path("cms/2025.1"), "test")]
+
+    with pytest.raises(PackError) as raised:
+        PackRegistry.discover(sources, KINDS)
+
+    expected = (CASES / "overlapping-dates" / "expected.txt").read_text()
+    assert [str(p) for p in raised.value.problems] == expected.splitlines()

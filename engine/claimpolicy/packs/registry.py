@@ -9,30 +9,21 @@ rule that does not exist, a code set that is not there.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 from cerberus import Validator
 from packaging.version import Version
 
 from claimpolicy._version import __version__
-from claimpolicy.codesets.registry import CODESET_MANIFEST, CodeSet, load_codeset
+from claimpolicy.codesets.registry import CodeSet
 from claimpolicy.errors import PackError, PackProblem
 from claimpolicy.kinds.base import RuleKind
-from claimpolicy.packs.pack import MANIFEST, Override, PackRule, PackVersion, load_pack
+from claimpolicy.packs.discovery import PackSource, load_sources
+from claimpolicy.packs.pack import MANIFEST, Override, PackRule, PackVersion
 from claimpolicy.packs.problems import problems_from_cerberus
 from claimpolicy.packs.schemas import OVERRIDE_COMMON
 from claimpolicy.packs.tomlfile import display_path
 
 __all__ = ["PackRegistry", "PackSource"]
-
-
-@dataclass(frozen=True, slots=True)
-class PackSource:
-    """A folder to look for packs in, and who provided it."""
-
-    folder: Path
-    origin: str  # "built-in", "--pack-path", "CLAIMPOLICY_PACK_PATH", "plugin NAME"
 
 
 class PackRegistry:
@@ -55,32 +46,10 @@ class PackRegistry:
         cls, sources: Sequence[PackSource], kinds: Mapping[str, RuleKind]
     ) -> PackRegistry:
         """Load every pack and code set under the sources; raise all problems."""
-        problems: list[PackProblem] = []
-        packs: list[PackVersion] = []
-        codesets: list[CodeSet] = []
-        for source in sources:
-            if not source.folder.is_dir():
-                problems.append(
-                    PackProblem(
-                        display_path(source.folder),
-                        "",
-                        f"pack folder not found (from {source.origin})",
-                    )
-                )
-                continue
-            for manifest in sorted(source.folder.rglob(MANIFEST)):
-                try:
-                    packs.append(load_pack(manifest.parent, kinds, source.origin))
-                except PackError as error:
-                    problems.extend(error.problems)
-            for manifest in sorted(source.folder.rglob(CODESET_MANIFEST)):
-                try:
-                    codesets.append(load_codeset(manifest.parent))
-                except PackError as error:
-                    problems.extend(error.problems)
-        if problems:
-            raise PackError(problems)
-        registry = cls(packs, codesets, kinds)
+        found = load_sources(sources, kinds)
+        if found.problems:
+            raise PackError(_unique(found.problems))
+        registry = cls(found.packs, found.codesets, kinds)
         registry.check()
         return registry
 
@@ -122,7 +91,7 @@ class PackRegistry:
             self._check_overrides(pack, problems)
         self._check_cycles(problems)
         if problems:
-            raise PackError(problems)
+            raise PackError(_unique(problems))
 
     def _check_dates(self, name: str, problems: list[PackProblem]) -> None:
         versions = self._versions[name]
@@ -253,6 +222,12 @@ class PackRegistry:
                         found.append(candidate)
                         pending.append(candidate)
         return found
+
+
+def _unique(problems: list[PackProblem]) -> list[PackProblem]:
+    """The problems in order, each once: a pair of versions can be reached
+    twice (a version defined twice overlaps its neighbour twice)."""
+    return list(dict.fromkeys(problems))
 
 
 def _overlap(first: PackVersion, second: PackVersion) -> bool:

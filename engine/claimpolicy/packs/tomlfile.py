@@ -17,11 +17,14 @@ _ID_LINE = re.compile(r'^\s*id\s*=\s*"([^"]+)"', re.MULTILINE)
 
 
 def display_path(path: Path) -> str:
-    """A path as a person would type it: relative to here when it can be."""
+    """A path as a person would type it: relative to here when it is below
+    here, else as given (a `../../..` chain names nothing a reader knows)."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    return str(path) if outside else relative
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
