@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from claimpolicy.authoring.explain import EditExplanation, edit_text
 from claimpolicy.cli import main
 from claimpolicy.packs.tomlfile import display_path
+from claimpolicy.plugin_api import Edit
+from claimpolicy.plugins import PluginInfo
 from claimpolicy.resources import builtin_policies
 
 HERE = Path(__file__).resolve().parent
@@ -17,6 +20,8 @@ GOOD = "tests/authoring/packs/good"
 # Absolute: a relative --pack-path whose pack shares rule files (../common)
 # trips the pack loader (PackVersion.relative_name), a known engine bug.
 GOOD_PATH = str(REPO / GOOD)
+MODULES = HERE / "modules"
+EXAMPLE_PAYER = REPO / "plugins/claimpolicy-example-payer/src"
 
 
 @pytest.fixture(autouse=True)
@@ -85,12 +90,12 @@ def test_a_rule_that_changed_between_versions_and_is_overridden(
     [
         (
             "cms-core/EM-MOD25-DRUG",
-            "claimpolicy: error: cms-core/EM-MOD25-DRUG: no pack has this rule "
-            "(did you mean cms-core/EM-MOD25-DRUG-ADMIN",
+            "claimpolicy: error: cms-core/EM-MOD25-DRUG: no pack or plugin has "
+            "this rule (did you mean cms-core/EM-MOD25-DRUG-ADMIN",
         ),
         (
             "NOTHING-LIKE-IT",
-            "claimpolicy: error: NOTHING-LIKE-IT: no pack has this rule\n",
+            "claimpolicy: error: NOTHING-LIKE-IT: no pack or plugin has this rule\n",
         ),
     ],
 )
@@ -99,6 +104,67 @@ def test_an_unknown_rule_exits_2(
 ) -> None:
     assert main(["explain", argument]) == 2
     assert capsys.readouterr().err.startswith(message)
+
+
+def test_a_custom_edit_of_a_plugin_with_the_plugin_and_its_distribution(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.syspath_prepend(str(MODULES))
+
+    code = main(["explain", "cpa-payer/NO-CHARGE", "--plugin", "cpa_sample"])
+
+    assert code == 0
+    assert capsys.readouterr().out == (
+        "cpa-payer/NO-CHARGE: A line should carry its charge\n"
+        "  kind:       custom edit (the plugin's code checks it; no pack defines "
+        "or overrides it)\n"
+        "  severity:   info\n"
+        "  category:   custom\n"
+        "  reference:  CMS-1500 item 24F (authoring test plugin)\n"
+        "  plugin:     cpa_sample (loaded as --plugin)\n"
+        "  from:       no distribution: a module imported from the path\n"
+    )
+
+
+def test_the_example_payers_edit_is_explained(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.syspath_prepend(str(EXAMPLE_PAYER))
+    plugin = "claimpolicy_example_payer.plugin"
+
+    code = main(["explain", "example-health/INFLIXIMAB-PREFERRED", "--plugin", plugin])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert lines[0].startswith("example-health/INFLIXIMAB-PREFERRED: Infliximab: ")
+    assert lines[2:4] == ["  severity:   warning", "  category:   custom"]
+    assert lines[5] == f"  plugin:     {plugin} (loaded as --plugin)"
+
+
+def test_an_installed_plugins_edit_names_its_distribution() -> None:
+    edit = Edit("acme/SITE", "error", "Site of care", "Acme policy 1.2")
+    plugin = PluginInfo("acme", "acme-claimpolicy", "2.1.0", "entry point", ())
+
+    text = edit_text(EditExplanation(edit, plugin))
+
+    assert text.splitlines()[-2:] == [
+        "  plugin:     acme (loaded as entry point)",
+        "  from:       distribution acme-claimpolicy 2.1.0",
+    ]
+
+
+def test_a_misspelt_edit_is_suggested(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.syspath_prepend(str(MODULES))
+
+    code = main(["explain", "cpa-payer/NO-CHARGES", "--plugin", "cpa_sample"])
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "claimpolicy: error: cpa-payer/NO-CHARGES: no pack or plugin has this rule "
+        "(did you mean cpa-payer/NO-CHARGE?)\n"
+    )
 
 
 def test_a_bare_id_two_packs_share_is_ambiguous(

@@ -3,13 +3,18 @@
 `explain_rule` finds a rule by its qualified id (`cms-core/EM-MOD25`) or by
 its bare id when one pack alone has it, and gathers every pack version that
 defines it and every override of it by the packs that extend its pack.
+
+`explain_edit` finds a custom edit, which a plugin's code checks and
+registers with `claimpolicy_register_edits`: its findings carry its id like
+a rule's, so a reader of a report asks about it the same way.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Final
 
 from claimpolicy.authoring.diff import FieldChange, rule_changes
 from claimpolicy.authoring.diff_text import show_value
@@ -17,8 +22,20 @@ from claimpolicy.errors import InputError
 from claimpolicy.kinds.base import RuleKind
 from claimpolicy.packs.pack import Override, PackRule, PackVersion
 from claimpolicy.packs.registry import PackRegistry
+from claimpolicy.plugin_api import Edit
+from claimpolicy.plugins import PluginHost, PluginInfo
 
-__all__ = ["Explanation", "explain_rule", "explanation_text"]
+__all__ = [
+    "EditExplanation",
+    "Explanation",
+    "edit_text",
+    "explain_edit",
+    "explain_rule",
+    "explanation_text",
+]
+
+# The category the engine stamps on every finding of a custom edit.
+EDIT_CATEGORY: Final = "custom"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +51,23 @@ class Explanation:
         return self.definitions[-1][1]
 
 
+@dataclass(frozen=True, slots=True)
+class EditExplanation:
+    edit: Edit
+    plugin: PluginInfo  # the plugin that registers it
+
+
 def explain_rule(
-    registry: PackRegistry, kinds: Mapping[str, RuleKind], text: str
+    registry: PackRegistry,
+    kinds: Mapping[str, RuleKind],
+    text: str,
+    edits: Iterable[str] = (),
 ) -> Explanation:
-    """The rule `text` names; InputError when none or several do."""
-    pack_name, rule_id = _resolve(registry, text)
+    """The rule `text` names; InputError when none or several do.
+
+    `edits` (custom edit ids) are only suggested when `text` is misspelt.
+    """
+    pack_name, rule_id = _resolve(registry, text, edits)
     definitions = tuple(
         (pack, rule)
         for pack in registry.versions(pack_name)
@@ -56,7 +85,9 @@ def explain_rule(
     return Explanation(qualified, kinds.get(rule.kind), definitions, overrides)
 
 
-def _resolve(registry: PackRegistry, text: str) -> tuple[str, str]:
+def _resolve(
+    registry: PackRegistry, text: str, edits: Iterable[str]
+) -> tuple[str, str]:
     every = {(pack.name, rule.id) for pack in registry.all() for rule in pack.rules}
     if "/" in text:
         pack_name, _, rule_id = text.partition("/")
@@ -69,10 +100,40 @@ def _resolve(registry: PackRegistry, text: str) -> tuple[str, str]:
         if owners:
             choices = ", ".join(f"{name}/{text}" for name in owners)
             raise InputError(text, f"several packs have this rule: {choices}")
-    known = sorted(f"{name}/{rule_id}" for name, rule_id in every)
+    known = sorted({f"{name}/{rule_id}" for name, rule_id in every} | set(edits))
     close = difflib.get_close_matches(text, known, n=3, cutoff=0.6)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    raise InputError(text, f"no pack has this rule{hint}")
+    raise InputError(text, f"no pack or plugin has this rule{hint}")
+
+
+def explain_edit(plugins: PluginHost, text: str) -> EditExplanation | None:
+    """The custom edit whose id is `text`, with its plugin; None if none."""
+    for name, edit in plugins.collect("claimpolicy_register_edits"):
+        if edit.id == text:
+            info = next(info for info in plugins.infos() if info.name == name)
+            return EditExplanation(edit, info)
+    return None
+
+
+def edit_text(explanation: EditExplanation) -> str:
+    edit, plugin = explanation.edit, explanation.plugin
+    installed = (
+        f"distribution {plugin.distribution} {plugin.version}".rstrip()
+        if plugin.distribution
+        else "no distribution: a module imported from the path"
+    )
+    return "\n".join(
+        [
+            f"{edit.id}: {edit.title}",
+            "  kind:       custom edit (the plugin's code checks it; no pack "
+            "defines or overrides it)",
+            f"  severity:   {edit.severity}",
+            f"  category:   {EDIT_CATEGORY}",
+            f"  reference:  {edit.reference}",
+            f"  plugin:     {plugin.name} (loaded as {plugin.source})",
+            f"  from:       {installed}",
+        ]
+    )
 
 
 def explanation_text(explanation: Explanation) -> str:
@@ -104,7 +165,7 @@ def explanation_text(explanation: Explanation) -> str:
         )
     lines.append("  overridden by:")
     lines += [
-        f"    {pack.key}: {_override(override)} ({override.source.file})"
+        f"    {pack.key}: {_override(override)} ({override.source})"
         for pack, override in explanation.overrides
     ]
     if not explanation.overrides:

@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from claimpolicy.authoring.explain import explain_rule, explanation_text
+from claimpolicy.authoring.explain import (
+    edit_text,
+    explain_edit,
+    explain_rule,
+    explanation_text,
+)
 from claimpolicy.cli.common import add_engine_options, make_engine
+from claimpolicy.errors import InputError
 
 
 def register(commands: Any) -> None:
@@ -16,7 +22,8 @@ def register(commands: Any) -> None:
         description="Show a rule as its newest version defines it: title, kind, "
         "severity, category, reference, note, parameters, the file and line "
         "where it is written, every pack version that has it (and how an "
-        "older one differs) and the packs that override it.",
+        "older one differs) and the packs that override it. A custom edit a "
+        "plugin registers is shown with the plugin and its distribution.",
     )
     parser.add_argument(
         "rule",
@@ -32,6 +39,15 @@ def run(arguments: argparse.Namespace) -> int:
     # trips the pack loader's relative file names.
     arguments.pack_path = [path.resolve() for path in arguments.pack_path]
     engine = make_engine(arguments)
-    explanation = explain_rule(engine.registry, engine.kinds, arguments.rule)
+    try:
+        explanation = explain_rule(
+            engine.registry, engine.kinds, arguments.rule, engine.edits
+        )
+    except InputError:
+        edit = explain_edit(engine.plugins, arguments.rule)
+        if edit is None:
+            raise
+        print(edit_text(edit))
+        return 0
     print(explanation_text(explanation))
     return 0
