@@ -11,14 +11,16 @@ bytes back instead of report objects, and the writer only joins them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import BinaryIO, ClassVar
 
 import orjson
 
-from claimpolicy.report import Report
+from claimpolicy.report import Finding, Report
 
 __all__ = [
+    "WHOLE_DOCUMENT",
     "Encoder",
     "JsonFormat",
     "NdjsonFormat",
@@ -28,6 +30,16 @@ __all__ = [
 ]
 
 Encoder = Callable[[Report], bytes]
+
+#: How the text format shows the JSON Pointer "" (the whole document): "/" is
+#: another pointer (the member named "" of the document).
+WHOLE_DOCUMENT = "(document)"
+#: What could break a line of text output: control characters, NEL and the
+#: Unicode line and paragraph separators (all that str.splitlines splits on).
+_UNSAFE_IN_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: The UTF-8 lead of U+2000..U+203F, which holds U+2028 and U+2029; orjson
+#: leaves both unescaped, and readers that split on str.splitlines break.
+_SEPARATOR_LEAD = b"\xe2\x80"
 
 
 class ReportWriter:
@@ -66,16 +78,24 @@ class ReportFormat:
         return None
 
 
+def _dumps(report: Report, evidence: bool) -> bytes:
+    data = orjson.dumps(report.to_dict(evidence=evidence))
+    if _SEPARATOR_LEAD in data:  # rare: only then pay for the replacing
+        data = data.replace(b"\xe2\x80\xa8", b"\\u2028")
+        data = data.replace(b"\xe2\x80\xa9", b"\\u2029")
+    return data
+
+
 def _ndjson_encoder(evidence: bool) -> Encoder:
     def encode(report: Report) -> bytes:
-        return orjson.dumps(report.to_dict(evidence=evidence)) + b"\n"
+        return _dumps(report, evidence) + b"\n"
 
     return encode
 
 
 def _json_encoder(evidence: bool) -> Encoder:
     def encode(report: Report) -> bytes:
-        return orjson.dumps(report.to_dict(evidence=evidence))
+        return _dumps(report, evidence)
 
     return encode
 
@@ -121,27 +141,44 @@ class _TextWriter(ReportWriter):
 
 
 def _text(report: Report, evidence: bool) -> str:
-    lines = [f"{report.claim_id or '(no claim id)'}: {report.outcome.upper()}"]
+    claim_id = _shown(report.claim_id) if report.claim_id else "(no claim id)"
+    lines = [f"{claim_id}: {report.outcome.upper()}"]
     if report.packs:
-        lines.append(
-            "  packs: " + ", ".join(f"{p.name} {p.version}" for p in report.packs)
-        )
+        packs = ", ".join(f"{p.name} {p.version}" for p in report.packs)
+        lines.append(f"  packs: {_shown(packs)}")
     for finding in report.findings:
-        where = f"line {finding.line}" if finding.line else "claim"
-        waived = (
-            f" [waived by {finding.waived.by}: {finding.waived.reason}]"
-            if finding.waived
-            else ""
-        )
-        lines.append(
-            f"  {where:<8} {finding.severity:<7} {finding.category:<17} "
-            f"{finding.rule}{waived}"
-        )
-        lines.append(f"           {finding.path or '/'}: {finding.message}")
-        if evidence and finding.evidence:
-            shown = ", ".join(f"{k}={v}" for k, v in finding.evidence.items())
-            lines.append(f"           because: {shown}")
+        lines.extend(_finding_lines(finding, evidence))
     return "\n".join(lines) + "\n"
+
+
+def _finding_lines(finding: Finding, evidence: bool) -> list[str]:
+    where = f"line {finding.line}" if finding.line else "claim"
+    waived = (
+        f" [waived by {finding.waived.by}: {finding.waived.reason}]"
+        if finding.waived
+        else ""
+    )
+    path = finding.path or WHOLE_DOCUMENT
+    lines = [
+        f"  {where:<8} {finding.severity:<7} {finding.category:<17} "
+        f"{_shown(finding.rule + waived)}",
+        f"           {_shown(path)}: {_shown(finding.message)}",
+    ]
+    if evidence and finding.evidence:
+        shown = ", ".join(f"{k}={v}" for k, v in finding.evidence.items())
+        lines.append(f"           because: {_shown(shown)}")
+    return lines
+
+
+def _shown(text: str) -> str:
+    """`text` on one line: a newline in a claim id cannot fake a report line."""
+    if _UNSAFE_IN_TEXT.search(text) is None:
+        return text
+    return _UNSAFE_IN_TEXT.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 class NdjsonFormat(ReportFormat):
