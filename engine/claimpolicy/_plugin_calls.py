@@ -17,11 +17,18 @@ from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any, Final
 
 from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.io.formats import WHOLE_DOCUMENT
 from claimpolicy.plugin_api import Edit, Hit
 from claimpolicy.plugins import PluginHost
 from claimpolicy.report import SEVERITIES, Finding, PackStamp, Waiver
 
-__all__ = ["PLUGIN_FAILED", "ClaimHooks", "kind_failed", "plugin_failed"]
+__all__ = [
+    "PLUGIN_FAILED",
+    "ClaimHooks",
+    "kind_failed",
+    "plugin_failed",
+    "raised_type",
+]
 
 PLUGIN_FAILED: Final = "claimpolicy/PLUGIN-FAILED"
 ENGINE_REFERENCE: Final = "claimpolicy engine"
@@ -61,7 +68,12 @@ def kind_failed(kind: str, plugin: str, error: BaseException) -> Finding:
 
 
 def raised(error: BaseException) -> str:
-    return f"raised {type(error).__name__}"
+    return raised_type(type(error).__name__)
+
+
+def raised_type(name: str) -> str:
+    """What a plugin did, by the exception's type name only."""
+    return f"raised {name}"
 
 
 class ClaimHooks:
@@ -96,7 +108,9 @@ class ClaimHooks:
             # A prepared claim must still be one the rules can read.
             problems = self._problems_of(claim)
             if problems:
-                where = ", ".join(sorted({p.pointer or "/" for p in problems}))
+                where = ", ".join(
+                    sorted({p.pointer or WHOLE_DOCUMENT for p in problems})
+                )
                 problem = f"left the claim breaking the schema at {where}"
                 return plugin_failed(impl.plugin, PREPARE, problem, NOT_AT_ALL)
         return None

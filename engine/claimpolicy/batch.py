@@ -32,10 +32,15 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
+import orjson
+
+from claimpolicy._plugin_calls import plugin_failed, raised_type
 from claimpolicy.engine import Engine
 from claimpolicy.errors import ClaimpolicyError
 from claimpolicy.io.formats import Encoder
+from claimpolicy.io.output import FORMATS_HOOK, guarded_encoder
 from claimpolicy.io.readers import BrokenInput, Record
+from claimpolicy.io.sources import READERS_HOOK, Numbered, ReaderFault, place
 from claimpolicy.report import OUTCOMES, Report
 
 __all__ = [
@@ -76,13 +81,43 @@ def default_jobs() -> int:
 
 
 def check_record(engine: Engine, record: Record) -> Report:
-    """The report of one record: raw JSON text, a parsed document or a
-    record its reader could not read."""
+    """The report of one record: raw JSON text (with its place in a file or
+    not), a parsed document, a record its reader could not read, or the
+    fault of a reader that raised instead of giving one."""
     if isinstance(record, bytes | str):
         return engine.check_json(record)
+    if isinstance(record, Numbered):
+        return _check_numbered(engine, record)
     if isinstance(record, BrokenInput):
         return engine.unreadable(record.message)
+    if isinstance(record, ReaderFault):
+        return _reader_failed(record)
     return engine.check(record)
+
+
+def _check_numbered(engine: Engine, record: Numbered) -> Report:
+    # The engine's own wording, led by the place: the column alone does not
+    # say which of ten thousand lines is broken.
+    where = place(record.unit, record.number, record.source)
+    if not record.text.strip():
+        return engine.unreadable(f"{where}: blank line: expected a claim document")
+    try:
+        document = orjson.loads(record.text)
+    except orjson.JSONDecodeError as error:
+        return engine.unreadable(
+            f"{where}: not valid JSON: {error.msg} at column {error.colno}"
+        )
+    return engine.check(document)
+
+
+def _reader_failed(fault: ReaderFault) -> Report:
+    where = f"reader {fault.reader!r} ({READERS_HOOK})"
+    lost = (
+        f"{place(fault.unit, fault.number, fault.source)} and the rest of the "
+        "file were not read"
+    )
+    finding = plugin_failed(fault.plugin, where, raised_type(fault.error), lost)
+    return Report(None, "error", (), [finding])
 
 
 def check_records(
@@ -193,10 +228,13 @@ def _start_worker(setup: _Setup) -> None:
     if setup.format_name is not None:
         # The same choice as the command line's: the last format of a name wins.
         formats = {
-            fmt.name: fmt
-            for _, fmt in engine.plugins.collect("claimpolicy_register_formats")
+            fmt.name: (plugin, fmt)
+            for plugin, fmt in engine.plugins.collect(FORMATS_HOOK)
         }
-        encoder = formats[setup.format_name].encoder(evidence=engine.explain)
+        plugin, fmt = formats[setup.format_name]
+        encoder = guarded_encoder(
+            fmt.encoder(evidence=engine.explain), plugin, fmt.name
+        )
     global _worker
     _worker = _Checker(engine, encoder)
     gc.freeze()  # the engine lives as long as the worker (see check_cmd)

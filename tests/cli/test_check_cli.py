@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -208,3 +209,128 @@ def test_json_output_of_an_empty_stream_is_an_empty_array(capsys, monkeypatch):
 
     assert main(["check", "--format", "json", "-"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_missing_second_file_stops_the_run_before_any_report(tmp_path, passing_claim):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(passing_claim))
+    missing = tmp_path / "missing.json"
+
+    result = run("check", str(good), str(missing))
+
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr.decode() == f"claimpolicy: error: {missing}: file not found\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file of mode 000")
+def test_an_unreadable_second_file_stops_the_run_before_any_report(
+    tmp_path, passing_claim
+):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(passing_claim))
+    locked = tmp_path / "locked.json"
+    locked.write_text(json.dumps(passing_claim))
+    locked.chmod(0)
+
+    result = run("check", str(good), str(locked))
+
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr.decode() == (
+        f"claimpolicy: error: {locked}: cannot be read: Permission denied\n"
+    )
+
+
+@pytest.mark.parametrize("suffix", [".json", ".ndjson"])
+def test_a_leading_byte_order_mark_is_skipped(tmp_path, passing_claim, suffix):
+    path = tmp_path / f"claims{suffix}"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(passing_claim).encode() + b"\n")
+
+    result = run("check", str(path))
+
+    (report,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert report["outcome"] == "pass"
+    assert result.returncode == 0
+
+
+def test_broken_ndjson_lines_say_which_line_of_which_file(tmp_path, passing_claim):
+    path = write_claims(tmp_path / "batch.ndjson", [passing_claim] * 6)
+    lines = path.read_text().splitlines()
+    lines[2] = ""
+    lines[6 - 1] = '{"claim_id": '
+    path.write_text("\n".join(lines) + "\n")
+
+    result = run("check", str(path))
+
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    messages = [[f["message"] for f in r["findings"]] for r in reports]
+    assert messages == [
+        [],
+        [],
+        [f"line 3 of {path}: blank line: expected a claim document"],
+        [],
+        [],
+        [f"line 6 of {path}: not valid JSON: unexpected end of data at column 14"],
+    ]
+    for report in reports:
+        REPORTS.validate(report)
+
+
+def test_broken_lines_on_standard_input_name_it(passing_claim):
+    lines = json.dumps(passing_claim).encode() + b"\n{not json\n"
+
+    result = run("check", "-", stdin=lines)
+
+    second = json.loads(result.stdout.splitlines()[1])
+    assert [f["message"] for f in second["findings"]] == [
+        "line 2 of standard input: not valid JSON: unexpected character, "
+        "expected a string key at column 2"
+    ]
+
+
+def test_text_shows_the_whole_document_pointer_as_document(tmp_path, capsys):
+    path = tmp_path / "claim.json"
+    path.write_text("{}")
+
+    main(["check", "--format", "text", str(path)])
+
+    text = capsys.readouterr().out
+    assert "           (document): 'claim_id' is a required property\n" in text
+    assert "/:" not in text
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "shown"),
+    [
+        ("EX-1\nEX-2: PASS", "EX-1\\nEX-2: PASS: FAIL"),
+        ("EX-1\u2028EX-2: PASS", "EX-1\\u2028EX-2: PASS: FAIL"),
+        ("EX-1\r\x1b[2K\x85", "EX-1\\r\\x1b[2K\\x85: FAIL"),
+    ],
+    ids=["newline", "line-separator", "controls"],
+)
+def test_text_escapes_what_could_fake_a_report_line(
+    tmp_path, passing_claim, capsys, claim_id, shown
+):
+    del passing_claim["lines"][0]["modifiers"]
+    passing_claim["claim_id"] = claim_id
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(passing_claim))
+
+    main(["check", "--format", "text", str(path)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == shown
+    assert all(line.startswith(" ") for line in lines[1:])
+
+
+def test_ndjson_escapes_the_unicode_line_separators(tmp_path, passing_claim):
+    passing_claim["claim_id"] = "EX\u2028-\u2029-\u2013"
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(passing_claim))
+
+    result = run("check", "--format", "ndjson", str(path))
+
+    assert b'"claim_id":"EX\\u2028-\\u2029-\xe2\x80\x93"' in result.stdout
+    (line,) = result.stdout.decode().splitlines()
+    assert json.loads(line)["claim_id"] == "EX\u2028-\u2029-\u2013"

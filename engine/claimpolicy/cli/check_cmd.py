@@ -12,6 +12,10 @@ from claimpolicy.cli.common import add_engine_options, make_engine
 from claimpolicy.cli.progress import Progress
 from claimpolicy.errors import InputError
 from claimpolicy.inputs import check_inputs, readers_by_suffix, records
+from claimpolicy.io.formats import ReportFormat
+from claimpolicy.io.output import FORMATS_HOOK, FormatError, Output
+from claimpolicy.io.sources import check_readable, guarded_readers
+from claimpolicy.plugins import PluginHost
 
 FAILING_OUTCOMES = frozenset({"fail", "invalid", "error"})
 
@@ -54,41 +58,45 @@ def run(arguments: argparse.Namespace) -> int:
     # The packs and code sets live as long as the run: the garbage collector
     # need not walk them again after every few thousand claims.
     gc.freeze()
-    formats = {
-        fmt.name: fmt
-        for _, fmt in engine.plugins.collect("claimpolicy_register_formats")
-    }
     name = arguments.format or ("text" if sys.stdout.isatty() else "ndjson")
+    plugin, fmt = _format(engine.plugins, name)
+    readers = readers_by_suffix(engine.plugins)
+    check_inputs(arguments.files, readers)
+    check_readable(arguments.files)
+
+    output = Output(plugin, fmt, sys.stdout.buffer, evidence=arguments.explain)
+    progress = Progress(sys.stderr)
+    try:
+        for result, outcome in check_stream(
+            engine,
+            records(arguments.files, guarded_readers(engine.plugins, readers)),
+            encoder=output.encoder,
+            format_name=name,
+            jobs=arguments.jobs,
+            arguments=arguments,
+        ):
+            output.write(result)
+            progress.add(outcome)
+    except FormatError:
+        output.failed = True  # raised by its encoder: write nothing more
+        raise
+    finally:
+        output.close()
+    progress.close()
+    failed = any(progress.counts[outcome] for outcome in FAILING_OUTCOMES)
+    return 1 if failed else 0
+
+
+def _format(plugins: PluginHost, name: str) -> tuple[str, ReportFormat]:
+    """The format of that name and the plugin that registered it."""
+    # The last format of a name wins, the same choice the workers make.
+    formats = {fmt.name: (plugin, fmt) for plugin, fmt in plugins.collect(FORMATS_HOOK)}
     if name not in formats:
         known = ", ".join(sorted(formats))
         raise InputError(
             "--format", f"{name!r} is not a report format (known: {known})"
         )
-    readers = readers_by_suffix(engine.plugins)
-    check_inputs(arguments.files, readers)
-
-    writer = formats[name].open(sys.stdout.buffer, evidence=arguments.explain)
-    encoder = formats[name].encoder(evidence=arguments.explain)
-    progress = Progress(sys.stderr)
-    try:
-        for output, outcome in check_stream(
-            engine,
-            records(arguments.files, readers),
-            encoder=encoder,
-            format_name=name,
-            jobs=arguments.jobs,
-            arguments=arguments,
-        ):
-            if encoder is None:
-                writer.write(output)
-            else:
-                writer.write_encoded(output)
-            progress.add(outcome)
-    finally:
-        writer.close()
-    progress.close()
-    failed = any(progress.counts[outcome] for outcome in FAILING_OUTCOMES)
-    return 1 if failed else 0
+    return formats[name]
 
 
 def _jobs(text: str) -> int:

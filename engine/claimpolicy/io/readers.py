@@ -27,6 +27,9 @@ class BrokenInput:
 
 Record = bytes | object
 
+#: A UTF-8 byte-order mark, which some editors put at the start of a file.
+BOM = b"\xef\xbb\xbf"
+
 
 class Reader:
     """Base of input readers. Subclasses set `name` and `suffixes`."""
@@ -34,6 +37,8 @@ class Reader:
     name: ClassVar[str]
     suffixes: ClassVar[tuple[str, ...]]
     streaming: ClassVar[bool] = False  # True when it reads standard input too
+    #: What one record is in the file, for messages: "line 7 of claims.ndjson".
+    unit: ClassVar[str] = "record"
 
     def read(self, stream: BinaryIO, source: str) -> Iterator[Record]:
         raise NotImplementedError
@@ -45,10 +50,13 @@ class NdjsonReader(Reader):
     name = "ndjson"
     suffixes = (".ndjson", ".jsonl")
     streaming = True
+    unit = "line"
 
     def read(self, stream: BinaryIO, source: str) -> Iterator[Record]:
         empty = True
         for raw in stream:
+            if empty:
+                raw = raw.removeprefix(BOM)
             empty = False
             # Lines are handed on unparsed: the engine (or a worker) parses.
             yield raw.rstrip(b"\r\n")
@@ -63,7 +71,7 @@ class JsonReader(Reader):
     suffixes = (".json",)
 
     def read(self, stream: BinaryIO, source: str) -> Iterator[Record]:
-        data = stream.read()
+        data = stream.read().removeprefix(BOM)
         if not data.strip():
             raise InputError(source, "the file is empty")
         try:
