@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -10,8 +11,13 @@ from pathlib import Path
 
 import pytest
 import tomli
+import tomli_w
 
 from claimpolicy import Engine, Lock, LockError
+from claimpolicy.cli import main
+from claimpolicy.packs import builtin
+from claimpolicy.packs.lock import write_lock
+from claimpolicy.resources import builtin_policies
 
 PAYER_PACKS = Path(__file__).parent / "payer"
 
@@ -122,3 +128,56 @@ def test_unreadable_lock_is_a_lock_error(tmp_path):
 
     with pytest.raises(LockError, match="cannot be read"):
         Lock.read(path)
+
+
+@pytest.fixture
+def builtin_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The built-in packs and code sets, from a copy a test may change."""
+    folder = tmp_path / "policies"
+    shutil.copytree(builtin_policies(), folder)
+    monkeypatch.setattr(builtin, "builtin_policies", lambda: folder)
+    return folder
+
+
+def test_the_lock_pins_each_code_set_manifest(builtin_copy, tmp_path):
+    path = tmp_path / "claimpolicy.lock"
+
+    assert main(["lock", "-o", str(path)]) == 0
+
+    pinned = {c["key"]: c["files"] for c in tomli.loads(path.read_text())["codeset"]}
+    assert sorted(pinned["icd10cm/fy2026"]) == ["codes.tsv.gz", "codeset.toml"]
+
+
+def test_a_changed_code_set_manifest_is_refused(
+    builtin_copy, passing_claim, tmp_path, capsys
+):
+    path = tmp_path / "claimpolicy.lock"
+    assert main(["lock", "-o", str(path)]) == 0
+    manifest = builtin_copy / "codesets" / "icd10cm" / "fy2026" / "codeset.toml"
+    old = hashlib.sha256(manifest.read_bytes()).hexdigest()
+    # Its dates in force decide which ICD-10-CM version judges a claim.
+    manifest.write_text(manifest.read_text().replace("2026-09-30", "2026-12-31"))
+    new = hashlib.sha256(manifest.read_bytes()).hexdigest()
+    claim = tmp_path / "claim.json"
+    claim.write_text(json.dumps(passing_claim))
+    capsys.readouterr()
+
+    assert main(["check", "--lock", str(path), str(claim)]) == 2
+
+    assert capsys.readouterr().err == (
+        f"claimpolicy: error: {path}: code set icd10cm/fy2026: file codeset.toml "
+        f"has sha256 {new}, the lock pins {old}\n"
+    )
+
+
+def test_a_code_set_in_use_but_not_pinned_is_refused(tmp_path):
+    engine = Engine()
+    document = tomli.loads(write_lock(engine.registry))
+    document["codeset"] = [c for c in document["codeset"] if c["key"] != "cpt/2026"]
+    path = tmp_path / "claimpolicy.lock"
+    path.write_text(tomli_w.dumps(document))
+
+    with pytest.raises(LockError) as raised:
+        Lock.read(path).apply(engine.registry)
+
+    assert str(raised.value) == f"{path}: code set cpt/2026 is used but not pinned"

@@ -16,8 +16,10 @@ import tomli
 import tomli_w
 
 from claimpolicy._version import __version__
+from claimpolicy.codesets.registry import CODESET_MANIFEST, CodeSet
 from claimpolicy.errors import LockError
 from claimpolicy.packs.digest import pack_digest
+from claimpolicy.packs.pack import PackVersion
 from claimpolicy.packs.registry import PackRegistry
 
 __all__ = ["LOCK_FORMAT", "Lock", "write_lock"]
@@ -76,7 +78,7 @@ class Lock:
 
     def apply(self, registry: PackRegistry) -> PackRegistry:
         """The registry narrowed to the pinned versions, after every check."""
-        chosen = []
+        chosen: list[PackVersion] = []
         for pinned in self.packs:
             pack = registry.get(pinned.name, pinned.version)
             if pack is None:
@@ -91,14 +93,7 @@ class Lock:
                 pack.file_digests,
             )
             chosen.append(pack)
-        for pinned_set in self.codesets:
-            codeset = registry.codesets.get(pinned_set.key)
-            if codeset is None:
-                raise LockError(
-                    self.file, f"pinned code set {pinned_set.key} is not installed"
-                )
-            actual = {name: _sha256(codeset.folder / name) for name in pinned_set.files}
-            _compare(self.file, f"code set {pinned_set.key}", pinned_set.files, actual)
+        self._check_codesets(registry, chosen)
         narrowed = PackRegistry(chosen, registry.codesets.values(), registry.kinds)
         for pinned in self.packs:
             pack = narrowed.get(pinned.name, pinned.version)
@@ -111,6 +106,30 @@ class Lock:
                     f"from the pinned {pinned.digest} (a code set it uses changed)",
                 )
         return narrowed
+
+    def _check_codesets(
+        self, registry: PackRegistry, chosen: list[PackVersion]
+    ) -> None:
+        """Every file of every code set a pinned pack uses, its manifest too,
+        matches the lock: the manifest's dates decide which set applies."""
+        pinned = {entry.key: entry for entry in self.codesets}
+        for key in sorted({key for pack in chosen for key in pack.codesets}):
+            if key not in pinned and key in registry.codesets:
+                raise LockError(self.file, f"code set {key} is used but not pinned")
+        for entry in self.codesets:
+            codeset = registry.codesets.get(entry.key)
+            if codeset is None:
+                raise LockError(
+                    self.file, f"pinned code set {entry.key} is not installed"
+                )
+            actual = _codeset_files(codeset)
+            _compare(self.file, f"code set {entry.key}", entry.files, actual)
+
+
+def _codeset_files(codeset: CodeSet) -> dict[str, str]:
+    """The sha256 of each file of a code set, its manifest included."""
+    names = [CODESET_MANIFEST, *(name for name, _ in codeset.files.values())]
+    return {name: _sha256(codeset.folder / name) for name in sorted(names)}
 
 
 def _sha256(path: Path) -> str:
@@ -154,10 +173,7 @@ def write_lock(registry: PackRegistry) -> str:
         "codeset": [
             {
                 "key": key,
-                "files": {
-                    name: _sha256(registry.codesets[key].folder / name)
-                    for name, _ in sorted(registry.codesets[key].files.values())
-                },
+                "files": _codeset_files(registry.codesets[key]),
             }
             for key in used_codesets
             if key in registry.codesets
