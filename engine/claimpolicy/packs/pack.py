@@ -113,26 +113,23 @@ def load_pack(folder: Path, kinds: Mapping[str, RuleKind], origin: str) -> PackV
     manifest, text = read_toml(manifest_path)
     shown = display_path(manifest_path)
     problems = schema_problems(shown, manifest, MANIFEST_SCHEMA, text)
-    if problems:
-        raise PackError(problems)
+    # Go on after a schema problem, so that the file's other problems are
+    # listed too; a key of the wrong shape (reported) is left out below.
+    bad = {_top_key(problem.key_path) for problem in problems}
+    manifest = {key: value for key, value in manifest.items() if key not in bad}
 
     version, requires_engine = _parse_versions(shown, manifest, problems)
     extends = _parse_extends(shown, manifest, problems)
-    effective = manifest["effective"]
-    if "to" in effective and effective["to"] < effective["from"]:
-        problems.append(
-            PackProblem(
-                shown,
-                "effective.to",
-                f"{effective['to']} is before effective.from {effective['from']}",
-            )
-        )
+    _check_effective(shown, manifest.get("effective"), problems)
 
-    rule_files = _rule_files(folder, manifest, shown, problems)
+    rule_files = (
+        [] if "rules" in bad else _rule_files(folder, manifest, shown, problems)
+    )
     rules: list[PackRule] = []
     overrides: list[Override] = []
     for path in rule_files:
-        _read_rule_file(path, manifest["name"], kinds, rules, overrides, problems)
+        name = manifest.get("name", "")
+        _read_rule_file(path, name, kinds, rules, overrides, problems)
     _check_duplicates(rules, problems)
     if problems:
         raise PackError(problems)
@@ -143,8 +140,8 @@ def load_pack(folder: Path, kinds: Mapping[str, RuleKind], origin: str) -> PackV
         version=version,
         folder=folder,
         title=manifest["title"],
-        effective_from=effective["from"],
-        effective_to=effective.get("to"),
+        effective_from=manifest["effective"]["from"],
+        effective_to=manifest["effective"].get("to"),
         payers=frozenset(manifest.get("payers", ())),
         extends=extends,
         codesets=tuple(manifest.get("codesets", ())),
@@ -165,12 +162,30 @@ def load_pack(folder: Path, kinds: Mapping[str, RuleKind], origin: str) -> PackV
     return pack
 
 
+def _top_key(key_path: str) -> str:
+    """'extends[0].name' -> 'extends'."""
+    return key_path.split(".", 1)[0].split("[", 1)[0]
+
+
+def _check_effective(
+    shown: str, effective: dict[str, Any] | None, problems: list[PackProblem]
+) -> None:
+    if effective and "to" in effective and effective["to"] < effective["from"]:
+        problems.append(
+            PackProblem(
+                shown,
+                "effective.to",
+                f"{effective['to']} is before effective.from {effective['from']}",
+            )
+        )
+
+
 def _parse_versions(
     shown: str, manifest: dict[str, Any], problems: list[PackProblem]
 ) -> tuple[Version, SpecifierSet]:
     version = Version("0")
     try:
-        version = Version(manifest["version"])
+        version = Version(manifest.get("version", "0"))
     except InvalidVersion:
         problems.append(
             PackProblem(

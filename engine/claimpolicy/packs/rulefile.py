@@ -45,8 +45,9 @@ def check_rule_file(
 ) -> CheckedRuleFile | None:
     """The checked content of `path`; its problems are added to `problems`.
 
-    None when the file cannot be read or breaks the rule file schema; a
-    file some of whose rules break their kind's schema gives the others.
+    None when the file cannot be read. A file that breaks the rule file
+    schema, or some of whose rules break their kind's schema, gives what
+    is left; every problem is listed, not only the first found.
     """
     try:
         key = cache.digest(path.read_bytes(), _kinds_signature(kinds))
@@ -77,10 +78,14 @@ def _check(
     validator = validator_for(RULE_FILE_SCHEMA)
     if not validator.validate(document):
         problems.extend(problems_from_cerberus(shown, validator._errors))
-        return None
+        # Go on: a misspelt top-level key must not hide the rules' problems.
+        # Only what has its expected shape is checked further.
+        document = _well_formed(document)
 
     rules = []
     for index, raw in enumerate(document.get("rules", ())):
+        if not isinstance(raw, dict):
+            continue  # reported above as not a table
         kind = kinds.get(raw.get("kind", ""))
         if kind is None and isinstance(raw.get("kind"), str):
             known = ", ".join(sorted(kinds))
@@ -100,6 +105,19 @@ def _check(
             continue
         rules.append(validator.document)
     return CheckedRuleFile(rules, document.get("overrides", {}), id_lines(text))
+
+
+def _well_formed(document: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a rule file that have their expected shape."""
+    kept: dict[str, Any] = {}
+    if isinstance(document.get("rules"), list):
+        kept["rules"] = document["rules"]
+    overrides = document.get("overrides")
+    if isinstance(overrides, dict) and validator_for(
+        {"overrides": RULE_FILE_SCHEMA["overrides"]}
+    ).validate({"overrides": overrides}):
+        kept["overrides"] = overrides
+    return kept
 
 
 def schema_problems(
