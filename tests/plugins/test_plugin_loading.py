@@ -269,3 +269,23 @@ def test_two_plugins_claiming_one_format_name_both_named(tmp_path):
         "claimpolicy: error: plugin cpt_second_outcomes: report format 'outcomes' "
         "is already registered by plugin cpt_sample"
     )
+
+
+def test_plugins_command_shows_what_each_plugin_registers():
+    result = run("plugins", "--plugin", "cpt_sample")
+
+    lines = result.stdout.splitlines()
+    start = lines.index("cpt_sample  (not installed, --plugin)")
+    assert lines[start + 9 : start + 14] == [
+        "    rule kinds: units-over",
+        f"    pack folders: {MODULES.parent / 'packs'}",
+        "    readers: commented-lines (.claims.txt)",
+        "    formats: outcomes",
+        "    edits: cpt-payer/NO-CHARGE",
+    ]
+    io = lines.index("claimpolicy.io.builtin  (claimpolicy 0.1.0, built-in)")
+    assert lines[io + 3 : io + 5] == [
+        "    readers: json (.json), ndjson (.ndjson .jsonl)",
+        "    formats: ndjson, json, text",
+    ]
+    assert result.returncode == 0
