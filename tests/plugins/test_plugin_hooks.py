@@ -146,6 +146,30 @@ def test_hook_adjust_findings(cpt_claim):
     assert document["outcome"] == "pass"  # a waived warning does not count
 
 
+@pytest.mark.parametrize(
+    ("payer", "pointers", "severities", "outcome"),
+    [
+        ("medicare", [1, 1], {"cms-core/DX-POINTER-REPEATED": "error"}, "fail"),
+        ("cpt-payer", [1], {"cpt-payer/NO-CHARGE": "warning"}, "warn"),
+    ],
+    ids=["warning-to-error", "info-to-warning"],
+)
+def test_hook_adjust_findings_raising_a_severity_moves_the_outcome(
+    cpt_claim, payer, pointers, severities, outcome
+):
+    engine = engine_with("cpt_sample", "cpt_stricter")
+    cpt_claim["payer"] = payer
+    cpt_claim["lines"][0]["diagnosis_pointers"] = pointers
+
+    report = engine.check(cpt_claim)
+
+    assert {f.rule: f.severity for f in report.findings} == severities
+    assert report.outcome == outcome
+    # Report version 1 has no field for who changed a severity; only a
+    # waiver records its plugin.
+    assert all("waived" not in f for f in report.to_dict()["findings"])
+
+
 def test_every_hook_has_a_test():
     tested = {
         name.removeprefix("test_hook_")
