@@ -188,7 +188,7 @@ class BirthBeforeService(RuleKind):
     summary = (
         "The patient's birth date must not be after the claim's first date of service."
     )
-    parameters: dict[str, Any] = {}
+    parameters = {}  # none: the rule has nothing to set
 
     def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
         if not rules:
