@@ -7,7 +7,8 @@ parent's rules, and two tests: the sample claim passes as a whole (it is
 clean under every cms-core version, so a parent version that starts to flag
 it shows at once), and a mutation of it fires the new rule. The files are
 written from the templates in templates/ (package data); `claimpolicy test
-DIR --pack-path DIR` passes on them.
+DIR --pack-path DIR` passes on them, and so does plain `pytest` in DIR: the
+skeleton's pytest.ini opts in to the pytest plugin.
 """
 
 from __future__ import annotations
