@@ -1,108 +1,156 @@
-"""Property tests: no claim document and no pack file crashes the engine."""
+"""Property tests: every claim document gets one report by the contract.
+
+Claims are drawn by `claimdocs`: mostly valid claims built from the shipped
+code sets, some broken in one known way, and a few valid claims with random
+values put in random places. Whatever the document, the engine answers with
+exactly one report that the report schema accepts, whose outcome follows from
+its findings as the contract defines it, and no exception escapes: one claim
+at a time, through `Engine.check_many`, through the batch path on NDJSON
+text, and through `claimpolicy check -`.
+"""
 
 from __future__ import annotations
 
 import copy
 import json
-import tempfile
-from pathlib import Path
+import subprocess
+import sys
+from collections import Counter
+from datetime import date
 from typing import Any
 
 import jsonschema
-import tomli_w
-from hypothesis import given
+import orjson
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from claimdocs import documents
 from claimpolicy import Engine
-from claimpolicy.errors import PackError
-from claimpolicy.kinds.modifiers import RequiredModifier
-from claimpolicy.kinds.pointers import DiagnosisPointers
-from claimpolicy.packs.pack import load_pack
-from claimpolicy.resources import report_schema
+from claimpolicy.batch import check_records
+from claimpolicy.resources import claim_schema, report_schema
+from claimpolicy.validation import ClaimValidator
 
-REPO = Path(__file__).resolve().parent.parent
-BASE_CLAIM = json.loads((REPO / "examples" / "infusion-visit-pass.json").read_text())
 REPORTS = jsonschema.Draft202012Validator(report_schema())
+CLAIMS = ClaimValidator(claim_schema(), engine="reference")
 ENGINE = Engine()
+#: The shipped ICD-10-CM code sets end here; a later claim cannot be checked.
+LAST_CHECKABLE_DAY = date(2026, 9, 30)
+#: Tests that draw a list of documents each run fewer examples.
+FEWER = settings(max_examples=max(10, settings.default.max_examples // 3))
 
-json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
-json_values = st.recursive(
-    json_scalars,
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
-    max_leaves=12,
-)
-claim_values = (
-    st.sampled_from(
-        [
-            "2026-02-30",
-            "2026-03-10",
-            "25:00",
-            "09:30",
-            "M05.79",
-            "G35",
-            "99214",
-            "J1745",
-            "25",
-            "JZ",
-            "1234567893",
-            "1234567890",
-            "11",
-            "",
-            "x" * 70,
-            -1,
-            0,
-            1,
-            13,
-            1.5,
-        ]
-    )
-    | json_values
-)
+any_document = documents()
+#: Lines of an NDJSON feed that are not a claim document at all.
+unreadable_lines = st.sampled_from([b"", b"   ", b"{", b'{"claim_id": "C-1"', b"\xff"])
 
 
-def _paths(document: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(document, dict):
-        for key, value in document.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(document, list):
-        for index, value in enumerate(document):
-            found += _paths(value, (*prefix, index))
-    return found
+def contract_outcome(report: dict[str, Any]) -> str:
+    """The outcome the contract gives a report's findings (waived ones aside)."""
+    counted = [f for f in report["findings"] if "waived" not in f]
+    if any(f["category"] == "engine" for f in counted):
+        return "error"
+    if any(f["category"] == "schema" for f in counted):
+        return "invalid"
+    if any(f["severity"] == "error" for f in counted):
+        return "fail"
+    if any(f["severity"] == "warning" for f in counted):
+        return "warn"
+    return "pass"
 
 
-@st.composite
-def mutated_claims(draw: st.DrawFn) -> Any:
-    """The passing example with a few values replaced, removed or added."""
-    claim = copy.deepcopy(BASE_CLAIM)
-    for _ in range(draw(st.integers(0, 4))):
-        paths = [p for p in _paths(claim) if p]
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        parent = claim
-        for part in path[:-1]:
-            parent = parent[part]
-        action = draw(st.sampled_from(["replace", "remove", "add"]))
-        if action == "remove":
-            del parent[path[-1]]
-        elif action == "add" and isinstance(parent, dict):
-            parent[draw(st.text(max_size=8))] = draw(claim_values)
-        else:
-            parent[path[-1]] = draw(claim_values)
-    return claim
+def last_day(document: dict[str, Any]) -> date:
+    return max(date.fromisoformat(line["service_date"]) for line in document["lines"])
 
 
-@given(mutated_claims() | json_values)
-def test_every_document_gets_one_report_by_the_contract(document):
-    report = ENGINE.check(document)
+def assert_report_keeps_the_contract(how: str, document: Any, report: Any) -> bool:
+    """The report of `document` (drawn as `how`) is the one the contract asks;
+    return whether the document is a valid claim."""
+    result = report.to_dict()
+    REPORTS.validate(result)
+    assert result["outcome"] == contract_outcome(result)
+    event(f"{how}: {result['outcome']}")
 
+    valid = not CLAIMS.problems(document)
+    if how == "valid":
+        assert valid, CLAIMS.problems(document)
+    elif how != "random values":
+        assert not valid, f"{how} left the claim valid"
+
+    if not valid:
+        assert result["outcome"] == "invalid"
+        assert result["packs"] == []
+        assert result["findings"]
+        assert {f["rule"] for f in result["findings"]} == {"claimpolicy/SCHEMA"}
+        return False
+    assert result["claim_id"] == document["claim_id"]
+    if how != "valid" or last_day(document) > LAST_CHECKABLE_DAY:
+        return True  # a random date may fall where no pack or code set is in force
+    assert result["outcome"] in ("pass", "warn", "fail")
+    assert [pack["name"] for pack in result["packs"]] == ["cms-core"]
+    return True
+
+
+def test_each_document_gets_one_report_by_the_contract():
+    drawn: Counter[str] = Counter()
+
+    @given(any_document)
+    def check_one(case):
+        how, document = case
+        unchanged = copy.deepcopy(document)
+        report = ENGINE.check(document)
+
+        assert document == unchanged  # the engine works on its own copy
+        valid = assert_report_keeps_the_contract(how, document, report)
+        drawn["valid" if valid else "invalid"] += 1
+
+    check_one()
+
+    # Most documents drawn are valid claims, so that the rules are what runs.
+    assert drawn["valid"] > drawn["invalid"], drawn
+
+
+@FEWER
+@given(st.lists(any_document, max_size=5))
+def test_check_many_gives_one_report_per_document_in_order(cases):
+    reports = list(ENGINE.check_many(copy.deepcopy(d) for _, d in cases))
+
+    assert len(reports) == len(cases)
+    for (how, document), report in zip(cases, reports, strict=True):
+        assert_report_keeps_the_contract(how, document, report)
+
+
+def ndjson(item: tuple[str, Any] | bytes) -> tuple[bytes, tuple[str, Any] | None]:
+    """An NDJSON line and the `(how, document)` it holds; None when the line
+    is not a JSON text (NaN and integers past 64 bits are not)."""
+    if isinstance(item, bytes):
+        return item, None
+    how, document = item
+    line = json.dumps(document, ensure_ascii=False).encode()
+    try:
+        return line, (how, orjson.loads(line))
+    except orjson.JSONDecodeError:
+        assert how != "valid"
+        return line, None
+
+
+def assert_unreadable(report: Any) -> None:
     REPORTS.validate(report.to_dict())
-    if report.outcome == "invalid":
-        assert all(f.category == "schema" for f in report.findings)
+    assert (report.claim_id, report.outcome, report.packs) == (None, "invalid", ())
+    assert [f.rule for f in report.findings] == ["claimpolicy/SCHEMA"]
+
+
+@FEWER
+@given(st.lists(any_document | unreadable_lines, max_size=6))
+def test_a_batch_gives_one_report_per_ndjson_line_in_order(items):
+    lines, cases = zip(*map(ndjson, items), strict=True) if items else ((), ())
+
+    reports = list(check_records(ENGINE, lines, jobs=1))
+
+    assert len(reports) == len(lines)
+    for case, report in zip(cases, reports, strict=True):
+        if case is None:
+            assert_unreadable(report)
+        else:
+            assert_report_keeps_the_contract(*case, report)
 
 
 @given(st.binary(max_size=200))
@@ -110,63 +158,37 @@ def test_every_ndjson_line_gets_one_report(line):
     report = ENGINE.check_json(line)
 
     REPORTS.validate(report.to_dict())
+    assert report.outcome == contract_outcome(report.to_dict())
 
 
-KINDS = {kind.name: kind for kind in (RequiredModifier(), DiagnosisPointers())}
-toml_scalars = st.booleans() | st.integers(-5, 5) | st.text(max_size=12) | st.dates()
-toml_values = st.recursive(
-    toml_scalars,
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(st.text(min_size=1, max_size=8), children, max_size=3)
-    ),
-    max_leaves=8,
-)
-rule_keys = st.sampled_from(
-    [
-        "id",
-        "kind",
-        "category",
-        "severity",
-        "title",
-        "reference",
-        "codes",
-        "with_codes",
-        "modifiers",
-        "problem",
-        "note",
-    ]
-) | st.text(min_size=1, max_size=8)
+def test_the_command_gives_one_report_per_line_in_order():
+    items: list[Any] = []
 
+    @settings(max_examples=25, database=None)
+    @given(any_document | unreadable_lines)
+    def collect(item):
+        items.append(item)
 
-@given(
-    st.dictionaries(
-        st.sampled_from(
-            [
-                "name",
-                "version",
-                "title",
-                "effective",
-                "payers",
-                "extends",
-                "rules",
-                "codesets",
-            ]
-        )
-        | st.text(min_size=1, max_size=6),
-        toml_values,
-        max_size=6,
-    ),
-    st.lists(st.dictionaries(rule_keys, toml_values, max_size=8), max_size=3),
-)
-def test_no_pack_file_crashes_the_loader(manifest, rules):
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        (root / "pack.toml").write_text(tomli_w.dumps(manifest))
-        (root / "rules.toml").write_text(tomli_w.dumps({"rules": rules}))
-        problems = []
-        try:
-            load_pack(root, KINDS, "test")
-        except PackError as error:
-            problems = error.problems
-        assert all(str(problem) for problem in problems)
+    collect()
+    lines, cases = zip(*map(ndjson, items), strict=True)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "claimpolicy", "check", "--format", "ndjson", "-"],
+        input=b"".join(line + b"\n" for line in lines),
+        capture_output=True,
+        check=False,
+    )
+
+    written = [json.loads(text) for text in result.stdout.split(b"\n")[:-1]]
+    assert len(written) == len(lines), result.stderr.decode()
+    for number, (case, report) in enumerate(zip(cases, written, strict=True), 1):
+        REPORTS.validate(report)
+        if case is None:
+            assert (report["claim_id"], report["outcome"]) == (None, "invalid")
+            message = report["findings"][0]["message"]
+            assert message.startswith(f"line {number} of standard input: ")
+        else:
+            assert report == ENGINE.check(case[1]).to_dict()
+            assert report["outcome"] == contract_outcome(report)
+    failed = any(r["outcome"] in ("fail", "invalid", "error") for r in written)
+    assert result.returncode == (1 if failed else 0)
