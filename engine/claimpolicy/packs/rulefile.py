@@ -86,8 +86,9 @@ def _check(
     for index, raw in enumerate(document.get("rules", ())):
         if not isinstance(raw, dict):
             continue  # reported above as not a table
-        kind = kinds.get(raw.get("kind", ""))
-        if kind is None and isinstance(raw.get("kind"), str):
+        name = raw.get("kind")
+        kind = kinds.get(name) if isinstance(name, str) else None
+        if kind is None and isinstance(name, str):
             known = ", ".join(sorted(kinds))
             problems.append(
                 PackProblem(
