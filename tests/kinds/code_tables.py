@@ -45,6 +45,7 @@ def drug(
     *,
     single_dose: bool = True,
     mue: int | None = None,
+    container: str | None = None,
 ) -> Drug:
     return Drug(
         code=code,
@@ -61,6 +62,7 @@ def drug(
         mue=mue,
         mue_source="test MUE" if mue is not None else None,
         source="test",
+        container=container,
     )
 
 
@@ -75,6 +77,7 @@ HCPCS_CODES = {
         _code("J0885", date(2000, 1, 1)),
         _code("J2326", date(2018, 1, 1)),
         _code("J0886", date(2000, 1, 1)),
+        _code("J9355", date(2000, 1, 1)),
     )
 }
 DRUGS = {
@@ -88,6 +91,8 @@ DRUGS = {
         drug("J0885", 1000, "units"),
         drug("J2326", 0.1),
         drug("J0886", 1000, "units", single_dose=False),
+        # Sold in single-dose and multiple-dose vials (trastuzumab).
+        drug("J9355", 10, single_dose=False, container="both"),
     )
 }
 

@@ -221,6 +221,39 @@ def test_multiple_dose_containers_take_neither_modifier() -> None:
     )
 
 
+def trastuzumab(modifiers: list[str], **dose_fields: Any) -> dict[str, Any]:
+    # J9355 comes in both kinds of vial in the test table, as on its labels.
+    return line("J9355", units=42, modifiers=modifiers, dose=dose(420, **dose_fields))
+
+
+@pytest.mark.parametrize("modifiers", [[], ["JZ"]], ids=["none", "JZ"])
+def test_either_container_takes_the_modifier_billed(modifiers: list[str]) -> None:
+    # Nothing on the claim says which vial: JZ claims a single-dose one, and
+    # no modifier a multiple-dose one; neither is wrong.
+    document = claim(trastuzumab(modifiers, wasted=0))
+    assert run(WASTE, [WASTE_RULE], document, tables()) == []
+
+
+def test_either_container_with_jz_is_held_to_the_discard() -> None:
+    # JZ says single-dose and nothing discarded; 30 mg discarded is 3 units.
+    document = claim(trastuzumab(["JZ"], wasted=30))
+    emitted = run(WASTE, [WASTE_RULE], document, tables())
+    assert [e.message for e in emitted] == [
+        "J9355 carries JZ (nothing discarded) but 30 mg was discarded",
+        "30 mg of J9355 was discarded: bill 3 units on a separate line of J9355 "
+        "with JW",
+    ]
+
+
+def test_either_container_named_single_dose_on_the_claim_needs_jz() -> None:
+    document = claim(trastuzumab([], wasted=0, single_dose_container=True))
+    [emitted] = run(WASTE, [WASTE_RULE], document, tables())
+    assert emitted.message == (
+        "J9355 is from a single-dose container and no billable amount was "
+        "discarded (0 mg): add JZ"
+    )
+
+
 def test_the_dates_are_parameters() -> None:
     later = rule(WASTE, {"jz_required_from": date(2024, 1, 1)})
     document = claim(infliximab("2023-09-01", dose=dose(380)))

@@ -27,7 +27,7 @@ import tomli
 
 from claimpolicy.errors import CodeSetFileError
 
-__all__ = ["CONTAINERS", "Drug", "HcpcsCode", "HcpcsTable"]
+__all__ = ["BOTH_CONTAINERS", "CONTAINERS", "Drug", "HcpcsCode", "HcpcsTable"]
 
 CODES_HEADER = "code\tadded\tterminated\ttermination_basis\tshort_description"
 MODIFIERS_HEADER = "code\tadded\tshort_description"
@@ -43,7 +43,8 @@ UNITS = frozenset({"mg", "mcg", "g", "units", "mL"})
 # The containers a drug code's products come in, from their FDA labels:
 # only single-dose, only multiple-dose, or both (epoetin alfa, trastuzumab),
 # when only the claim can say which container a dose came from.
-CONTAINERS = frozenset({"single-dose", "multiple-dose", "both"})
+BOTH_CONTAINERS = "both"
+CONTAINERS = frozenset({"single-dose", "multiple-dose", BOTH_CONTAINERS})
 
 _CODE = re.compile(r"[A-Z][0-9]{4}")
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")

@@ -33,7 +33,7 @@ from fractions import Fraction
 from typing import Any
 
 from claimpolicy.claim import Line, PreparedClaim
-from claimpolicy.codesets.hcpcs import Drug
+from claimpolicy.codesets.hcpcs import BOTH_CONTAINERS, Drug
 from claimpolicy.kinds._text import number, units
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
@@ -214,13 +214,12 @@ def _passes_alone(line: Line, drug: Drug, jz_from: date, jw_from: date) -> bool:
     if JW in modifiers:  # a JW line with no administered line
         return False
     has_jz = JZ in modifiers
-    dose = line.dose
-    if dose is not None and "single_dose_container" in dose:
-        single = bool(dose["single_dose_container"])
-    else:
-        single = drug.single_dose_container
+    single = _single_dose(line, drug)
+    if single is None:  # either container: the modifier billed says which
+        single = has_jz
     if not single:
         return not has_jz
+    dose = line.dose
     waste = _waste_units(dose, drug) if dose is not None else None
     if not waste:  # nothing billable discarded, or nothing known of it
         return has_jz or line.service_date < jz_from
@@ -243,6 +242,17 @@ def _emit_problems(
                 emit(rule, message, line=line, at="/modifiers", evidence=evidence)
 
 
+def _single_dose(line: Line, drug: Drug) -> bool | None:
+    """The container the line's dose names, else the drug table's; None
+    when the dose names none and the code's products come in both kinds."""
+    dose = line.dose
+    if dose is not None and "single_dose_container" in dose:
+        return bool(dose["single_dose_container"])
+    if drug.container == BOTH_CONTAINERS:
+        return None
+    return drug.single_dose_container
+
+
 class _Group:
     """The lines of one drug code on one date, with the drug's table entry."""
 
@@ -256,11 +266,16 @@ class _Group:
         self.waste = [line for line in lines if JW in line.modifiers]
 
     def single_dose(self, line: Line) -> bool:
-        """The container the line's dose names, else the drug table's."""
-        dose = line.dose
-        if dose is not None and "single_dose_container" in dose:
-            return bool(dose["single_dose_container"])
-        return self.drug.single_dose_container
+        """Whether the line's dose came from a single-dose container.
+
+        When neither the claim nor the drug table can say (products of the
+        code come in both kinds), JW and JZ, which only single-dose
+        containers take, are the biller's word that it did.
+        """
+        single = _single_dose(line, self.drug)
+        if single is None:
+            return JZ in line.modifiers or bool(self.waste)
+        return single
 
     def waste_units(self, line: Line) -> int | None:
         """Units of discarded drug beyond the administered units; None when
