@@ -7,6 +7,7 @@ leads with the bad value.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,23 @@ def format_key_path(parts: Sequence[Any]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            key = _key_text(part)
+            text += f".{key}" if text else key
     return text
+
+
+# A key is shown bare unless that would mislead: an empty one, one with a
+# character that ends or hides the line (a user's "\r" split a message in
+# two), or one whose space, dot or quote would read as more than one key.
+# Those are shown as TOML writes a quoted key.
+_AMBIGUOUS_IN_KEYS = frozenset(" .\"'")
+
+
+def _key_text(key: Any) -> str:
+    text = str(key)
+    if text and text.isprintable() and _AMBIGUOUS_IN_KEYS.isdisjoint(text):
+        return text
+    return json.dumps(text)
 
 
 def short_repr(value: Any) -> str:
