@@ -74,6 +74,12 @@ class Resolver:
             tuple[str | None, date], tuple[PackVersion, ...] | NoPackInForce
         ] = {}
 
+    @property
+    def payers(self) -> list[str | None]:
+        """The payer keys that can resolve apart: each payer a payer pack
+        serves, and None for every other claim (the national packs)."""
+        return [None, *sorted(self._payer_packs)]
+
     def resolve(
         self, payer: str | None, day: date
     ) -> tuple[PackVersion, ...] | NoPackInForce:
