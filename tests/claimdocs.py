@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import re
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -24,7 +25,7 @@ import tomli
 from hypothesis import strategies as st
 
 from claimpolicy.codesets.registry import load_codeset
-from claimpolicy.resources import builtin_policies
+from claimpolicy.resources import builtin_policies, claim_schema
 from claimpolicy.validation import is_valid_npi
 
 CODESETS = builtin_policies() / "codesets"
@@ -44,11 +45,22 @@ MODIFIERS = sorted(HCPCS.modifiers)
 PLACES = ["11", "19", "22", "12"]
 
 
+#: The claim schema's pattern for a diagnosis code.
+ICD_PATTERN = re.compile(claim_schema()["$defs"]["icd10cm_code"]["pattern"])
+
+
 @cache
-def billable_codes(fiscal_year: str) -> list[str]:
+def all_billable_codes(fiscal_year: str) -> list[str]:
     """The billable ICD-10-CM codes of `fy2025` or `fy2026`, sorted, no dots."""
     table = load_codeset(CODESETS / "icd10cm" / fiscal_year).table()
     return [code for code in table.codes() if table.is_billable(code)]
+
+
+@cache
+def billable_codes(fiscal_year: str) -> list[str]:
+    """The billable codes a claim can hold: FY2026 has codes (QA0-) that the
+    claim schema's pattern rejects (see test_properties)."""
+    return [c for c in all_billable_codes(fiscal_year) if ICD_PATTERN.match(c)]
 
 
 def fiscal_year(day: date) -> str:
