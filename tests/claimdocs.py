@@ -58,8 +58,8 @@ def all_billable_codes(fiscal_year: str) -> list[str]:
 
 @cache
 def billable_codes(fiscal_year: str) -> list[str]:
-    """The billable codes a claim can hold: FY2026 has codes (QA0-) that the
-    claim schema's pattern rejects (see test_properties)."""
+    """The billable codes a claim can hold (test_properties checks that the
+    claim schema's pattern admits every one)."""
     return [c for c in all_billable_codes(fiscal_year) if ICD_PATTERN.match(c)]
 
 

@@ -180,17 +180,10 @@ def test_the_command_gives_one_report_per_line_in_order():
     assert result.returncode == (1 if failed else 0)
 
 
-QA0_NOT_WRITABLE = pytest.mark.xfail(
-    strict=True,
-    reason="ICD-10-CM FY2026 (April 2026) has billable codes in QA0 (genetic "
-    "neurodevelopmental disorders) whose second character is a letter; the claim "
-    "schema's icd10cm_code pattern wants a digit there, so they cannot be billed",
-)
-
-
-@pytest.mark.parametrize(
-    "fiscal_year", ["fy2025", pytest.param("fy2026", marks=QA0_NOT_WRITABLE)]
-)
+# FY2026 (April 2026) added billable codes whose second character is a
+# letter (QA0.-, genetic neurodevelopmental disorders): the pattern must admit
+# them.
+@pytest.mark.parametrize("fiscal_year", ["fy2025", "fy2026"])
 def test_every_billable_code_can_be_written_on_a_claim(fiscal_year):
     rejected = [c for c in all_billable_codes(fiscal_year) if not ICD_PATTERN.match(c)]
 

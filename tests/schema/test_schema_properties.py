@@ -103,7 +103,7 @@ claims = st.fixed_dictionaries(
         ),
         "place_of_service": regex(r"[0-9]{2}"),
         "diagnoses": st.lists(
-            regex(r"[A-Za-z][0-9][A-Za-z0-9](?:\.?[A-Za-z0-9]{1,4})?"),
+            regex(r"[A-Za-z][0-9A-Za-z][A-Za-z0-9](?:\.?[A-Za-z0-9]{1,4})?"),
             min_size=1,
             max_size=12,
         ),

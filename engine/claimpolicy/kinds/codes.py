@@ -24,8 +24,8 @@ __all__ = [
 
 PROCEDURE_PATTERN: Final = r"[0-9A-Z]{5}(-[0-9A-Z]{5})?"
 DIAGNOSIS_PATTERN: Final = (
-    r"[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{0,4})?(\.-)?"
-    r"(-[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{0,4})?)?"
+    r"[A-Z][0-9A-Z][0-9A-Z](\.?[0-9A-Z]{0,4})?(\.-)?"
+    r"(-[A-Z][0-9A-Z][0-9A-Z](\.?[0-9A-Z]{0,4})?)?"
 )
 PROCEDURE_LIST: Final[dict[str, Any]] = {
     "type": "list",
