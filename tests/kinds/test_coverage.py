@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from factory import claim, findings, line, params_problems, rule, run
 
+from claimpolicy.kinds.codes import DiagnosisFamilies
 from claimpolicy.kinds.coverage import Coverage
 
 KIND = Coverage()
@@ -76,3 +77,16 @@ def test_the_pack_checks_infliximab_against_its_indications() -> None:
     assert ("cms-core/COV-INFLIXIMAB", 2) in findings(uncovered)
     covered = claim(drug, diagnoses=["I10", "M05.79"])
     assert ("cms-core/COV-INFLIXIMAB", 1) not in findings(covered)
+
+
+def test_families_ranges_and_single_codes() -> None:
+    listed = DiagnosisFamilies(["K50.-", "M05.00-M06.9", "=G35"])
+    assert [code in listed for code in ("K5000", "M0579", "M069", "M07")] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    # "=G35" is G35 alone: not the children FY2026 gave it.
+    assert ["G35" in listed, "G35A" in listed] == [True, False]
+    assert "G35A" in DiagnosisFamilies(["G35"])

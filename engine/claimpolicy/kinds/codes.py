@@ -24,7 +24,7 @@ __all__ = [
 
 PROCEDURE_PATTERN: Final = r"[0-9A-Z]{5}(-[0-9A-Z]{5})?"
 DIAGNOSIS_PATTERN: Final = (
-    r"[A-Z][0-9A-Z][0-9A-Z](\.?[0-9A-Z]{0,4})?(\.-)?"
+    r"=?[A-Z][0-9A-Z][0-9A-Z](\.?[0-9A-Z]{0,4})?(\.-)?"
     r"(-[A-Z][0-9A-Z][0-9A-Z](\.?[0-9A-Z]{0,4})?)?"
 )
 PROCEDURE_LIST: Final[dict[str, Any]] = {
@@ -77,15 +77,25 @@ def _expand(low: str, high: str) -> list[str]:
 
 
 class DiagnosisFamilies:
-    """Does an ICD-10-CM code fall in one of the listed families or ranges?"""
+    """Does an ICD-10-CM code fall in one of the listed families or ranges?
 
-    __slots__ = ("_prefixes", "_ranges", "entries")
+    An entry names a family (``K50`` or ``K50.-``: the code and every code
+    under it), a range (``M05.00-M06.9``: the codes between, each with its
+    own children), or, with a leading ``=``, one code alone (``=G35``: G35
+    but not the children a later fiscal year gives it).
+    """
+
+    __slots__ = ("_exact", "_prefixes", "_ranges", "entries")
 
     def __init__(self, entries: Iterable[str]) -> None:
         self.entries = tuple(entries)
+        exact: set[str] = set()
         prefixes: set[str] = set()
         ranges: list[tuple[str, str]] = []
         for entry in self.entries:
+            if entry.startswith("="):
+                exact.add(normalize_icd(entry[1:]))
+                continue
             entry = (
                 entry.removesuffix(".-").removesuffix("-")
                 if entry.endswith("-")
@@ -96,12 +106,15 @@ class DiagnosisFamilies:
                 ranges.append((normalize_icd(low), normalize_icd(high)))
             else:
                 prefixes.add(normalize_icd(low))
+        self._exact = frozenset(exact)
         self._prefixes = frozenset(prefixes)
         self._ranges = tuple(ranges)
 
     def __contains__(self, code: object) -> bool:
         if not isinstance(code, str):
             return False
+        if code in self._exact:
+            return True
         prefixes = self._prefixes
         for end in range(3, len(code) + 1):
             if code[:end] in prefixes:

@@ -33,7 +33,8 @@ class Coverage(RuleKind):
     name = "coverage"
     summary = (
         "A line whose code is in `codes` must point to a diagnosis in the "
-        "`diagnoses` families; `pointer = 'first'` checks only the first "
+        "`diagnoses` families (`K50`, `K50.-`), ranges (`M05.00-M06.9`) or "
+        "single codes (`=G35`); `pointer = 'first'` checks only the first "
         "pointer (the primary reason), `'any'` every pointer."
     )
     parameters = {
