@@ -89,7 +89,10 @@ def claimpolicy_register_readers() -> Iterable[Reader]:
     with one of its `suffixes` (the longest matching suffix wins) and yields
     one record per claim, in order: raw JSON bytes, a parsed document, or a
     `BrokenInput` for a record it cannot read, so that nothing is lost.
-    Results of all plugins are merged; one suffix claimed twice stops the run.
+    A reader that raises instead costs the rest of its file: the record it
+    failed on gets an `error` report naming the plugin and the exception
+    type, and the next file is read. Results of all plugins are merged; one
+    suffix claimed twice stops the run.
     """
 
 
@@ -99,8 +102,10 @@ def claimpolicy_register_formats() -> Iterable[ReportFormat]:
 
     Called once when the command line starts. Returns a list of
     `claimpolicy.ReportFormat` instances: a `name` and a writer that takes
-    reports one at a time and writes them to a binary stream.
-    Results of all plugins are merged; one name claimed twice stops the run.
+    reports one at a time and writes them to a binary stream. A writer
+    that raises stops the run (exit 2, one line naming the plugin and the
+    format), since its output can no longer be trusted. Results of all
+    plugins are merged; one name claimed twice stops the run.
     """
 
 
