@@ -247,7 +247,7 @@ class _Generator:
             "ndc": self._ndc(rng, rng.randint(1, 4)),
             "dose": {"amount": amount, "unit": drug["unit"], "wasted": 0},
         }
-        if rng.random() > 0.25 or not drug["single_dose_container"]:
+        if rng.random() > 0.25 or drug["container"] != "single-dose":
             return [line]
         # Part of a vial discarded: billed on its own line with JW.
         wasted_units = rng.randint(1, 5)
