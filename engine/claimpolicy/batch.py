@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
-import orjson
-
 from claimpolicy._plugin_calls import plugin_failed, raised_type
 from claimpolicy.engine import Engine
 from claimpolicy.errors import ClaimpolicyError
@@ -96,18 +94,10 @@ def check_record(engine: Engine, record: Record) -> Report:
 
 
 def _check_numbered(engine: Engine, record: Numbered) -> Report:
-    # The engine's own wording, led by the place: the column alone does not
-    # say which of ten thousand lines is broken.
+    # Led by the place: the column alone does not say which of ten thousand
+    # lines is broken.
     where = place(record.unit, record.number, record.source)
-    if not record.text.strip():
-        return engine.unreadable(f"{where}: blank line: expected a claim document")
-    try:
-        document = orjson.loads(record.text)
-    except orjson.JSONDecodeError as error:
-        return engine.unreadable(
-            f"{where}: not valid JSON: {error.msg} at column {error.colno}"
-        )
-    return engine.check(document)
+    return engine.check_json(record.text, where=where)
 
 
 def _reader_failed(fault: ReaderFault) -> Report:
