@@ -35,7 +35,7 @@ __all__ = ["CACHE_VARIABLE", "CHECKED", "cache_folder", "digest", "load", "store
 
 CACHE_VARIABLE = "CLAIMPOLICY_CACHE_DIR"
 #: Bump when the layout of any entry changes.
-FORMAT = "1"
+FORMAT = "2"
 #: The space of entries that only say "this passed its check" (True).
 CHECKED = "checked"
 

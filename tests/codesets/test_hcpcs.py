@@ -101,7 +101,7 @@ def test_other_drugs_are_single_dose(table: HcpcsTable) -> None:
             ), code
 
 
-def test_a_drug_built_without_container_gets_the_matching_one() -> None:
+def test_only_a_single_dose_container_is_assumed_single_dose() -> None:
     fields = {
         "code": "J9999",
         "drug": "test",
@@ -117,12 +117,16 @@ def test_a_drug_built_without_container_gets_the_matching_one() -> None:
         "mue_source": None,
         "source": "test",
     }
-    assert Drug(**fields, single_dose_container=True).container == "single-dose"
-    assert Drug(**fields, single_dose_container=False).container == "multiple-dose"
-    with pytest.raises(ValueError, match="does not fit container 'both'"):
-        Drug(**fields, single_dose_container=True, container="both")
-    with pytest.raises(ValueError, match="container: 'vial'"):
-        Drug(**fields, single_dose_container=False, container="vial")
+    assumed = {
+        container: Drug(**fields, container=container).single_dose_container
+        for container in ("single-dose", "multiple-dose", "both")
+    }
+    assert assumed == {"single-dose": True, "multiple-dose": False, "both": False}
+    with pytest.raises(
+        ValueError,
+        match="container: expected one of both, multiple-dose, single-dose, got 'vial'",
+    ):
+        Drug(**fields, container="vial")
 
 
 def test_unknown_code_is_never_active(table: HcpcsTable) -> None:

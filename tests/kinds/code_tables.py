@@ -58,11 +58,10 @@ def drug(
         unit=unit,
         added=date(2000, 1, 1),
         terminated=None,
-        single_dose_container=single_dose,
+        container=container or ("single-dose" if single_dose else "multiple-dose"),
         mue=mue,
         mue_source="test MUE" if mue is not None else None,
         source="test",
-        container=container,
     )
 
 
@@ -92,7 +91,7 @@ DRUGS = {
         drug("J2326", 0.1),
         drug("J0886", 1000, "units", single_dose=False),
         # Sold in single-dose and multiple-dose vials (trastuzumab).
-        drug("J9355", 10, single_dose=False, container="both"),
+        drug("J9355", 10, container="both"),
     )
 }
 

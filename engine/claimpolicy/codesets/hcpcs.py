@@ -89,11 +89,7 @@ class Drug:
     """A drug code's billing unit and container, with the facts' sources.
 
     `container` is "single-dose", "multiple-dose" or "both" (products of
-    the code come in either). `single_dose_container` is what a rule may
-    assume when a claim does not name the container: true only when every
-    product of the code comes in single-dose containers, so that a drug
-    sold in both kinds is not taken for single-dose. A Drug built with
-    only `single_dose_container` gets the matching `container`.
+    the code come in either).
     """
 
     code: str
@@ -106,23 +102,24 @@ class Drug:
     unit: str
     added: date
     terminated: date | None
-    single_dose_container: bool
+    container: str
     mue: int | None
     mue_source: str | None
     source: str
-    container: str | None = None
 
     def __post_init__(self) -> None:
-        if self.container is None:
-            kind = "single-dose" if self.single_dose_container else "multiple-dose"
-            object.__setattr__(self, "container", kind)
-        elif self.container not in CONTAINERS:
-            raise ValueError(f"container: {self.container!r}")
-        elif self.single_dose_container != (self.container == "single-dose"):
+        if self.container not in CONTAINERS:
             raise ValueError(
-                f"single_dose_container={self.single_dose_container!r} "
-                f"does not fit container {self.container!r}"
+                f"container: expected one of {', '.join(sorted(CONTAINERS))}, "
+                f"got {self.container!r}"
             )
+
+    @property
+    def single_dose_container(self) -> bool:
+        """What a rule may assume when a claim names no container: true only
+        when every product of the code comes in single-dose containers, so
+        that a drug sold in both kinds is not taken for single-dose."""
+        return self.container == "single-dose"
 
 
 class HcpcsTable:
@@ -386,11 +383,10 @@ def _drug(
         unit=entry["unit"],
         added=entry["added"],
         terminated=entry.get("terminated"),
-        single_dose_container=entry["container"] == "single-dose",
+        container=entry["container"],
         mue=entry.get("mue"),
         mue_source=entry.get("mue_source"),
         source=entry["source"],
-        container=entry["container"],
     )
 
 
