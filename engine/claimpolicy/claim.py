@@ -19,9 +19,7 @@ __all__ = ["Line", "PreparedClaim", "normalize_icd", "prepare"]
 MINUTES_PER_DAY = 24 * 60
 
 
-def _minutes(clock: str | None) -> int | None:
-    if clock is None:
-        return None
+def _minutes(clock: str) -> int:
     minutes = _CLOCK.get(clock)
     if minutes is None:  # not HH:MM as the schema writes it; a plugin's value
         hours, _, rest = clock.partition(":")
@@ -31,6 +29,20 @@ def _minutes(clock: str | None) -> int | None:
 
 # Every HH:MM of a day: one dict lookup instead of parsing on the hot path.
 _CLOCK = {f"{m // 60:02d}:{m % 60:02d}": m for m in range(MINUTES_PER_DAY)}
+
+# A batch spans few dates of service: each distinct date text is parsed once.
+_DATES: dict[str, date] = {}
+_DATES_SIZE = 65_536
+
+
+def _date(text: str) -> date:
+    found = _DATES.get(text)
+    if found is None:
+        if len(_DATES) >= _DATES_SIZE:
+            _DATES.clear()
+        found = _DATES[text] = date.fromisoformat(text)
+    return found
+
 
 # Each distinct ICD-10-CM code is normalised once; a batch repeats few codes.
 _ICD_CACHE: dict[str, str] = {}
@@ -65,24 +77,31 @@ class Line:
     )
 
     def __init__(self, index: int, document: Mapping[str, Any]) -> None:
-        # The hot path of every claim: plain lookups, no generator expressions.
-        get = document.get
+        # The hot path of every claim. Compiled, a `dict` is read with the
+        # dict's own calls rather than the generic mapping protocol; the
+        # schema has made every line a JSON object, which orjson gives as
+        # a dict, so the copy below is for callers that build lines by hand.
+        line: dict[str, Any] = (
+            document if isinstance(document, dict) else dict(document)
+        )
         self.index = index
         self.number = index + 1
         self.document = document
-        self.code: str = document["code"].upper()
-        modifiers = get("modifiers")
+        self.code: str = line["code"].upper()
+        modifiers = line.get("modifiers")
         self.modifiers: tuple[str, ...] = (
-            tuple(map(str.upper, modifiers)) if modifiers else ()
+            tuple([modifier.upper() for modifier in modifiers]) if modifiers else ()
         )
         # Not `float`: compiled, that would turn the JSON integer 2 into 2.0.
-        self.units: float | int = document["units"]
-        self.service_date = date.fromisoformat(document["service_date"])
-        self.pointers: tuple[int, ...] = tuple(document["diagnosis_pointers"])
-        self.start = _minutes(get("start_time"))
-        self.stop = _minutes(get("stop_time"))
-        self.ndc: Mapping[str, Any] | None = get("ndc")
-        self.dose: Mapping[str, Any] | None = get("dose")
+        self.units: float | int = line["units"]
+        self.service_date = _date(line["service_date"])
+        self.pointers: tuple[int, ...] = tuple(line["diagnosis_pointers"])
+        start = line.get("start_time")
+        self.start = _minutes(start) if start is not None else None
+        stop = line.get("stop_time")
+        self.stop = _minutes(stop) if stop is not None else None
+        self.ndc: Mapping[str, Any] | None = line.get("ndc")
+        self.dose: Mapping[str, Any] | None = line.get("dose")
 
     @property
     def minutes(self) -> int | None:
@@ -116,19 +135,25 @@ class PreparedClaim:
     )
 
     def __init__(self, document: Mapping[str, Any]) -> None:
-        self.document = document
-        self.claim_id: str = document["claim_id"]
-        self.payer: str | None = document.get("payer")
-        patient = document["patient"]
-        self.sex: str = patient["sex"]
-        self.birth_date = date.fromisoformat(patient["birth_date"])
-        self.place_of_service: str = document["place_of_service"]
-        self.diagnoses: tuple[str, ...] = tuple(
-            map(_normalized_icd, document["diagnoses"])
+        # As in Line: dict calls on the hot path, a copy for hand-made claims.
+        claim: dict[str, Any] = (
+            document if isinstance(document, dict) else dict(document)
         )
-        lines = document["lines"]
-        self.lines = tuple(map(Line, range(len(lines)), lines))
-        self.encounter: Mapping[str, Any] = document.get("encounter") or {}
+        self.document = document
+        self.claim_id: str = claim["claim_id"]
+        self.payer: str | None = claim.get("payer")
+        patient = claim["patient"]
+        self.sex: str = patient["sex"]
+        self.birth_date = _date(patient["birth_date"])
+        self.place_of_service: str = claim["place_of_service"]
+        self.diagnoses: tuple[str, ...] = tuple(
+            [_normalized_icd(code) for code in claim["diagnoses"]]
+        )
+        documents: list[Any] = claim["lines"]
+        self.lines: tuple[Line, ...] = tuple(
+            [Line(index, line) for index, line in enumerate(documents)]
+        )
+        self.encounter: Mapping[str, Any] = claim.get("encounter") or {}
         by_code: dict[str, list[Line]] = {}
         # The claim is judged by the rules in force on its first date of service.
         first = self.lines[0].service_date

@@ -32,6 +32,7 @@ class CodeTables:
         self._icd10cm: dict[date, Any] = {}
         self._hcpcs: dict[date, Any] = {}
         self._procedures: dict[date, Any] = {}
+        self._drugs: dict[date, Mapping[str, Any]] = {}
 
     def _on(self, system: str, day: date, found: dict[date, Any]) -> Any:
         table = None
@@ -53,6 +54,16 @@ class CodeTables:
             return self._hcpcs[on]
         except KeyError:
             return self._on("HCPCS Level II", on, self._hcpcs)
+
+    def drug(self, code: str, on: date) -> Any:
+        """The drug table's entry for `code` (upper case) on that day, if any."""
+        # Three drug kinds ask this of every line: one dict access here,
+        # instead of a call into the table that re-cases codes it misses.
+        drugs = self._drugs.get(on)
+        if drugs is None:
+            table = self.hcpcs(on)
+            drugs = self._drugs[on] = table.drugs if table is not None else {}
+        return drugs.get(code)
 
     def procedures(self, on: date) -> Any:
         try:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
 
 import jsonschema
@@ -107,6 +107,13 @@ class ClaimValidator:
             schema, format_checker=_reference_format_checker()
         )
         self._fast = _compile_fast(schema) if engine == "fast" else None
+        #: jsonschema-rs's own yes-or-no test, for a caller that checks many
+        #: claims and asks for `problems` only when it says no; None with
+        #: the reference engine. It raises ValueError on a value no JSON
+        #: reader gives (see the module's docstring).
+        self.quick_is_valid: Callable[[object], bool] | None = (
+            self._fast.is_valid if self._fast is not None else None
+        )
 
     def problems(self, document: object) -> list[SchemaProblem]:
         """Return every problem of *document*, ``[]`` when it is valid.

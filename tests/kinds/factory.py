@@ -93,6 +93,9 @@ class FakeTables:
     def procedures(self, on: date) -> Any:
         return self._procedures
 
+    def drug(self, code: str, on: date) -> Any:
+        return self._hcpcs.drug(code) if self._hcpcs is not None else None
+
 
 def params_problems(kind: RuleKind, params: Mapping[str, Any]) -> list[str]:
     """The load problems of a rule of `kind` with these parameters, as text."""

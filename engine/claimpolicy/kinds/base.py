@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from claimpolicy.claim import Line, PreparedClaim
-    from claimpolicy.codesets.hcpcs import HcpcsTable
+    from claimpolicy.codesets.hcpcs import Drug, HcpcsTable
     from claimpolicy.codesets.icd10cm import Icd10cmTable
     from claimpolicy.codesets.procedures import ProcedureTable
 
@@ -86,6 +86,10 @@ class Tables(Protocol):
     def icd10cm(self, on: date) -> Icd10cmTable | None: ...
 
     def hcpcs(self, on: date) -> HcpcsTable | None: ...
+
+    def drug(self, code: str, on: date) -> Drug | None:
+        """`hcpcs(on).drug(code)` for a code already in upper case."""
+        ...
 
     def procedures(self, on: date) -> ProcedureTable | None: ...
 

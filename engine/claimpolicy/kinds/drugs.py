@@ -91,8 +91,7 @@ def _billing_units(amount: float | Fraction, unit: str, drug: Drug) -> int | Non
 
 
 def _drug(tables: Tables, line: Line) -> Drug | None:
-    table = tables.hcpcs(line.service_date)
-    return table.drug(line.code) if table is not None else None
+    return tables.drug(line.code, line.service_date)
 
 
 def _in_scope(codes: frozenset[str] | None, line: Line) -> bool:
@@ -185,15 +184,12 @@ class WasteModifier(RuleKind):
         def check(claim: PreparedClaim, emit: Emit) -> None:
             for code, lines in claim.lines_by_code.items():
                 if len(lines) == 1:
-                    # Most drugs are billed on one line that passes: decide
-                    # that without building the group and its messages.
+                    # Most codes are not drugs, and most drugs are billed on
+                    # one line that passes: decide that without building the
+                    # group and its messages.
                     line = lines[0]
-                    table = tables.hcpcs(line.service_date)
-                    drug = table.drug(code) if table is not None else None
-                    if drug is None or all(
-                        _passes_alone(line, drug, jz_from, jw_from)
-                        for jz_from, jw_from in date_pairs
-                    ):
+                    drug = tables.drug(code, line.service_date)
+                    if drug is None or _passes_alone_all(line, drug, date_pairs):
                         continue
                     groups = [_Group(lines, drug)]
                 else:
@@ -205,6 +201,16 @@ class WasteModifier(RuleKind):
                             _emit_problems(emit, scoped, group, problems)
 
         return check
+
+
+def _passes_alone_all(
+    line: Line, drug: Drug, date_pairs: list[tuple[date, date]]
+) -> bool:
+    # A loop, not all() over a generator: this runs for every drug line.
+    for jz_from, jw_from in date_pairs:
+        if not _passes_alone(line, drug, jz_from, jw_from):
+            return False
+    return True
 
 
 def _passes_alone(line: Line, drug: Drug, jz_from: date, jw_from: date) -> bool:
