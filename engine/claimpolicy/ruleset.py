@@ -32,7 +32,8 @@ class CodeTables:
         self._icd10cm: dict[date, Any] = {}
         self._hcpcs: dict[date, Any] = {}
         self._procedures: dict[date, Any] = {}
-        self._drugs: dict[date, Mapping[str, Any]] = {}
+        self._drugs: dict[date, dict[str, Any]] = {}
+        self._drug_indexes: dict[Any, dict[str, Any]] = {}
 
     def _on(self, system: str, day: date, found: dict[date, Any]) -> Any:
         table = None
@@ -61,9 +62,18 @@ class CodeTables:
         # instead of a call into the table that re-cases codes it misses.
         drugs = self._drugs.get(on)
         if drugs is None:
-            table = self.hcpcs(on)
-            drugs = self._drugs[on] = table.drugs if table is not None else {}
+            drugs = self._drugs[on] = self._drug_index(self.hcpcs(on))
         return drugs.get(code)
+
+    def _drug_index(self, table: Any) -> dict[str, Any]:
+        # A plain dict, one per table: the table's read-only view of its
+        # drugs costs a Python-level call per lookup.
+        if table is None:
+            return {}
+        index = self._drug_indexes.get(table)
+        if index is None:
+            index = self._drug_indexes[table] = dict(table.drugs)
+        return index
 
     def procedures(self, on: date) -> Any:
         try:

@@ -291,13 +291,33 @@ class _Group:
 
 
 def _waste_units(dose: Mapping[str, Any], drug: Drug) -> int | None:
-    amount, wasted = dose["amount"], dose.get("wasted", 0)
-    given = billing_units(amount, dose["unit"], drug)
-    if given is None:
-        return None
-    total = _units_with_waste(amount, wasted, dose["unit"], drug)
-    assert total is not None  # same unit as `given`
-    return total - given
+    amount, wasted, unit = dose["amount"], dose.get("wasted", 0), dose["unit"]
+    # Asked of every single-dose drug line: one cache lookup for the answer.
+    key = (
+        type(amount),
+        amount,
+        type(wasted),
+        wasted,
+        unit,
+        drug.unit,
+        drug.unit_amount,
+    )
+    found = _WASTE.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        if len(_WASTE) >= _UNITS_SIZE:
+            _WASTE.clear()
+        given = billing_units(amount, unit, drug)
+        if given is None:
+            found = None
+        else:
+            total = _units_with_waste(amount, wasted, unit, drug)
+            assert total is not None  # same unit as `given`
+            found = total - given
+        _WASTE[key] = found
+    return found  # type: ignore[return-value]
+
+
+_WASTE: dict[tuple[Any, ...], int | None] = {}
 
 
 def _units_with_waste(
