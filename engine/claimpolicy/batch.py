@@ -214,6 +214,7 @@ def _start_worker(setup: _Setup) -> None:
 
     arguments = setup.arguments
     engine = make_engine(arguments, explain=bool(getattr(arguments, "explain", False)))
+    engine.load_code_sets()
     encoder = None
     if setup.format_name is not None:
         # The same choice as the command line's: the last format of a name wins.

@@ -125,6 +125,16 @@ class Engine:
                 sources.append(PackSource(Path(entry), PACK_PATH_VARIABLE))
         return sources
 
+    def load_code_sets(self) -> None:
+        """Read every code set now instead of on the first claim that needs it.
+
+        A batch calls this before its first claim: a code set that fails its
+        digests stops the run before any output, and the time of reading the
+        tables counts as loading, not as checking the first claims.
+        """
+        for codeset in self.registry.codesets.values():
+            codeset.table()
+
     # -- public API ----------------------------------------------------------
 
     def check(self, claim: object) -> Report:

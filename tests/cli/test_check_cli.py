@@ -6,6 +6,7 @@ import copy
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import jsonschema
 import pytest
 
 from claimpolicy.cli import main
+from claimpolicy.packs import builtin
 from claimpolicy.resources import report_schema
 
 REPORTS = jsonschema.Draft202012Validator(report_schema())
@@ -334,3 +336,25 @@ def test_ndjson_escapes_the_unicode_line_separators(tmp_path, passing_claim):
     assert b'"claim_id":"EX\\u2028-\\u2029-\xe2\x80\x93"' in result.stdout
     (line,) = result.stdout.decode().splitlines()
     assert json.loads(line)["claim_id"] == "EX\u2028-\u2029-\u2013"
+
+
+def test_a_changed_code_set_stops_check_before_any_report(
+    tmp_path, passing_claim, monkeypatch, capsys
+):
+    # Code sets are read when the run starts, not on the first claim that
+    # needs one: FY2025 is not in force on this claim's date, and still its
+    # changed file stops the run before a report is written.
+    folder = tmp_path / "policies"
+    shutil.copytree(builtin.builtin_policies(), folder)
+    monkeypatch.setattr(builtin, "builtin_policies", lambda: folder)
+    codes = folder / "codesets" / "icd10cm" / "fy2025" / "codes.tsv.gz"
+    codes.write_bytes(codes.read_bytes() + b"\0")
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(passing_claim))
+
+    assert main(["check", "--format", "ndjson", str(path)]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "codes.tsv.gz" in captured.err
+    assert "sha256" in captured.err

@@ -55,6 +55,7 @@ def register(commands: Any) -> None:
 
 def run(arguments: argparse.Namespace) -> int:
     engine = make_engine(arguments, explain=arguments.explain)
+    engine.load_code_sets()
     # The packs and code sets live as long as the run: the garbage collector
     # need not walk them again after every few thousand claims.
     gc.freeze()
