@@ -1,0 +1,58 @@
+"""The JSON formats write exactly `Report.to_dict`, whichever way they build it.
+
+The encoders take a shorter way for a report without findings; these tests
+hold both ways to the report's own dict, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+
+from claimpolicy import Engine
+from claimpolicy.io.formats import JsonFormat, NdjsonFormat
+from claimpolicy.report import Report
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def reports() -> list[Report]:
+    engine = Engine(explain=True)
+    passing = json.loads((EXAMPLES / "infusion-visit-pass.json").read_text())
+    failing = json.loads((EXAMPLES / "infusion-visit-fail.json").read_text())
+    found = [engine.check(passing), engine.check(failing), engine.check({})]
+    outcomes = [report.outcome for report in found]
+    assert outcomes == ["pass", "fail", "invalid"]
+    assert not found[0].findings
+    assert found[0].packs
+    return found
+
+
+@pytest.mark.parametrize("evidence", [False, True])
+def test_ndjson_lines_are_the_reports_dicts(reports, evidence):
+    encode = NdjsonFormat().encoder(evidence=evidence)
+    for report in reports:
+        expected = orjson.dumps(report.to_dict(evidence=evidence)) + b"\n"
+        assert encode(report) == expected
+
+
+@pytest.mark.parametrize("evidence", [False, True])
+def test_json_items_are_the_reports_dicts(reports, evidence):
+    encode = JsonFormat().encoder(evidence=evidence)
+    for report in reports:
+        assert encode(report) == orjson.dumps(report.to_dict(evidence=evidence))
+
+
+def test_a_report_without_packs_or_claim_id_keeps_its_nulls():
+    report = Report(None, "invalid", (), [])
+    line = NdjsonFormat().encoder()(report)
+    assert orjson.loads(line) == {
+        "claim_id": None,
+        "outcome": "invalid",
+        "packs": [],
+        "findings": [],
+    }
