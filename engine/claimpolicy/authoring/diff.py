@@ -307,7 +307,7 @@ class _Codes:
             return
         table = codeset.table()
         if system == "ICD-10-CM":
-            self.billable = {c: table.status(c) == "billable" for c in table.codes()}
+            self.billable = {c: table.is_billable(c) for c in table.codes()}
             self.title = table.title
         elif system == "HCPCS Level II":
             self.billable = dict.fromkeys(table.codes(), True)

@@ -34,6 +34,9 @@ _HEADER = re.compile(rb"\n([A-Z0-9]{3,7})\t0\t[^\t\n]")
 _ROW = re.compile(r"[A-Z0-9]{3,7}\t[01]\t[^\t\n]+")
 
 Status = Literal["billable", "header"]
+#: Statuses remembered per table, as given (dotted or not); a bound, not a
+#: working set: claims use a few thousand distinct codes at most.
+_STATUSES_KEPT = 65_536
 
 
 def normalize_icd(code: str) -> str:
@@ -61,6 +64,8 @@ class Icd10cmTable:
         self._headers = headers
         self.source = source
         self.billable_count = len(billable)
+        # Rules ask the status of the same few codes claim after claim.
+        self._statuses: dict[str, Status | None] = {}
 
     @classmethod
     def from_file(cls, path: Path | Traversable) -> Icd10cmTable:
@@ -101,10 +106,20 @@ class Icd10cmTable:
 
     def status(self, code: str) -> Status | None:
         """Say whether code is billable, a header, or (None) not in the set."""
+        try:
+            return self._statuses[code]
+        except KeyError:
+            pass
+        if len(self._statuses) >= _STATUSES_KEPT:
+            self._statuses.clear()
         key = _key(code)
+        found: Status | None = None
         if key in self._billable:
-            return "billable"
-        return "header" if key in self._headers else None
+            found = "billable"
+        elif key in self._headers:
+            found = "header"
+        self._statuses[code] = found
+        return found
 
     def is_billable(self, code: str) -> bool:
         return _key(code) in self._billable
