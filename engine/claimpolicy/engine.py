@@ -230,6 +230,8 @@ class Engine:
             self._hooks.check(claim, prepared, ruleset.stamps, findings)
         if self._adjust:
             self._hooks.adjust(claim, ruleset.stamps, findings)
+        if not findings:  # most claims: nothing to sort or weigh
+            return Report(claim_id, "pass", ruleset.stamps, findings)
         findings.sort(key=Finding.sort_key)
         return Report(claim_id, outcome_of(findings), ruleset.stamps, findings)
 
