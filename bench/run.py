@@ -15,7 +15,11 @@ What it measures, each the median of `--runs` runs on the same files:
   empty cache (cold) and again with the cache the cold run left (warm);
 - peak memory for `--small` and `--big` claims in one process;
 - 10 against 10,000 rules of one kind whose codes no claim has;
-- what each rule kind costs per claim, in this process.
+- what each rule kind costs per claim, in this process;
+- with `--instructions N` (valgrind installed): the machine instructions a
+  claim costs, `check --jobs 1` against baseline (a), counted by callgrind.
+  Unlike seconds, the count does not move with the load of a shared
+  machine; it says nothing of cache misses, which seconds include.
 
 It prints a table and writes the figures to bench/out/ as JSON.
 """
@@ -146,6 +150,69 @@ def baseline_jsonschema(path: Path, sample: int) -> dict[str, Any]:
         "claims": len(lines),
         "seconds": seconds,
         "claims_per_second": len(lines) / seconds,
+    }
+
+
+# -- instructions ------------------------------------------------------------------
+
+CALLGRIND_TOTAL = re.compile(rb"I\s+refs:\s+([\d,]+)")
+PARSE_SCRIPT = textwrap.dedent(
+    """
+    import sys, orjson
+    with open(sys.argv[1], "rb") as stream:
+        for line in stream:
+            try:
+                orjson.loads(line)
+            except orjson.JSONDecodeError:
+                pass
+    """
+)
+
+
+def instructions_of(argv: list[str]) -> int:
+    """Every instruction a command runs, counted by callgrind."""
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    found = CALLGRIND_TOTAL.search(result.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind failed: {result.stderr.decode()[-500:]}")
+    return int(found.group(1).replace(b",", b""))
+
+
+def instruction_counts(path: Path, count: int) -> dict[str, Any]:
+    """Instructions per claim of the engine and of baseline (a).
+
+    Each command runs on `count` claims and on the same claims twice; the
+    difference is what `count` claims cost once the process has started,
+    loaded its packs and seen each claim's codes and dates once.
+    """
+    with open(path, "rb") as stream:
+        head = b"".join(line for _, line in zip(range(count), stream, strict=False))
+    once, twice = (
+        OUT / f"instructions-{count}.ndjson",
+        OUT / f"instructions-{count}x2.ndjson",
+    )
+    once.write_bytes(head)
+    twice.write_bytes(head + head)
+
+    def per_claim(*argv: str) -> float:
+        first = instructions_of([sys.executable, *argv, str(once)])
+        second = instructions_of([sys.executable, *argv, str(twice)])
+        return (second - first) / count
+
+    engine = per_claim(
+        "-m", "claimpolicy", "check", "--jobs", "1", "--format", "ndjson"
+    )
+    parse = per_claim("-c", PARSE_SCRIPT)
+    return {
+        "claims": count,
+        "engine_per_claim": engine,
+        "baseline_a_per_claim": parse,
+        "ratio_to_a": engine / parse,
     }
 
 
@@ -374,6 +441,13 @@ def main() -> None:
     parser.add_argument(
         "--sample", type=int, default=2_000, help="claims of baseline (b)"
     )
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="count instructions per claim on N claims with valgrind (0: skip)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     arguments = parser.parse_args()
     runs = arguments.runs
@@ -456,6 +530,9 @@ def main() -> None:
     step("rule kinds")
     figures["kind_costs_us"] = kind_costs(main_file)
     figures["engine_us"] = engine_split(main_file)
+    if arguments.instructions:
+        step("instructions (callgrind)")
+        figures["instructions"] = instruction_counts(main_file, arguments.instructions)
     figures["machine"]["load_average_at_end"] = os.getloadavg()
     save()
     print(table(figures, arguments))
@@ -509,6 +586,16 @@ def table(f: dict[str, Any], arguments: argparse.Namespace) -> str:
     if "big" in memory:
         big = f"{_mib(memory['big'])} (x{memory['ratio']:.2f})"
         rows.append((f"memory, {arguments.big:,} claims", big))
+    if "instructions" in f:
+        counted = f["instructions"]
+        rows.append(
+            (
+                "instructions per claim",
+                f"{counted['engine_per_claim']:,.0f} vs orjson "
+                f"{counted['baseline_a_per_claim']:,.0f} ({counted['claims']:,} "
+                f"claims); engine / a = {counted['ratio_to_a']:.1f}",
+            )
+        )
     width = max(len(name) for name, _ in rows)
     lines = [f"{name:<{width}}  {value}" for name, value in rows]
     split = f["engine_us"]
