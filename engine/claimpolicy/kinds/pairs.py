@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.kinds._reads import bills_any, has_any
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, PROCEDURE_PATTERN, expand_procedures
 from claimpolicy.kinds.modifiers import MODIFIER_LIST
@@ -74,10 +75,10 @@ class _Edit:
 
     def bypassed(self, first: Line, second: Line) -> bool:
         """Whether modifiers let the column 2 line through (indicator 1)."""
-        if second.has_any_modifier(self.bypass):
+        if has_any(second.modifiers, self.bypass):
             return True
         return any(
-            line.code in self.em_codes and line.has_any_modifier(self.em_modifiers)
+            line.code in self.em_codes and has_any(line.modifiers, self.em_modifiers)
             for line in (first, second)
         )
 
@@ -102,17 +103,27 @@ class CodePair(RuleKind):
         index = _index(rules)
         if not index:
             return None
+        # An edit needs both of its codes, and most claims bill no column 2
+        # code at all: one pass over the codes then settles the claim.
+        seconds = frozenset([code for partners in index.values() for code in partners])
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
+            if not bills_any(claim, seconds):
+                return
             reported: set[tuple[int, int]] = set()
             for first in claim.lines:
                 partners = index.get(first.code)
                 if partners is None:
                     continue
                 for second in claim.lines:
-                    if second is first or second.service_date != first.service_date:
+                    edits = partners.get(second.code)
+                    if (
+                        edits is None
+                        or second is first
+                        or second.service_date != first.service_date
+                    ):
                         continue
-                    for edit in partners.get(second.code, ()):
+                    for edit in edits:
                         key = (id(edit.rule), second.index)
                         if key in reported or not edit.in_force(second.service_date):
                             continue
