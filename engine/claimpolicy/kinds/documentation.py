@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.kinds._reads import encounter_of
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
 from claimpolicy.resources import claim_schema
@@ -91,13 +92,16 @@ class Documentation(RuleKind):
         ]
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
+            encounter = encounter_of(claim)
             for rule, codes, partners, path, expected in compiled:
+                value = _read(encounter, path)
+                # The claim schema gives the field the type `expected` has.
+                # Most encounters state what the rule asks, which settles the
+                # rule before looking for the lines it applies to.
+                if value == expected:
+                    continue
                 found = _applies(claim, codes, partners)
                 if found is None:
-                    continue
-                value = _read(claim.encounter, path)
-                # The claim schema gives the field the type `expected` has.
-                if value == expected:
                     continue
                 _emit(rule, emit, found, ".".join(path), expected, value)
 
@@ -119,9 +123,14 @@ def _applies(
     return None
 
 
-def _read(encounter: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+def _read(encounter: dict[str, Any], path: tuple[str, ...]) -> Any:
     node: Any = encounter
     for name in path:
+        if isinstance(node, dict):
+            # Compiled, the dict's own get; the claim document is made of
+            # dicts, and the abc check of Mapping below is slow.
+            node = node.get(name)
+            continue
         if not isinstance(node, Mapping):
             return None
         node = node.get(name)
