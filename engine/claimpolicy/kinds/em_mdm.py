@@ -13,6 +13,7 @@ from typing import Final
 
 from claimpolicy.claim import PreparedClaim
 from claimpolicy.kinds._code_rows import code_rows
+from claimpolicy.kinds._reads import em_of
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 
 MDM = "mdm"
@@ -34,20 +35,25 @@ class EmMdm(RuleKind):
     }
 
     def compile(self, rules: Sequence[Rule], tables: Tables) -> Check | None:
-        # code -> [(rule, level the code needs)]
-        index: dict[str, list[tuple[Rule, str]]] = {}
+        # code -> [(rule, level the code needs, its rank)]
+        index: dict[str, list[tuple[Rule, str, int]]] = {}
         for rule in rules:
             for row in rule.params["levels"]:
-                index.setdefault(row["code"], []).append((rule, row["level"]))
+                needed = row["level"]
+                index.setdefault(row["code"], []).append((rule, needed, _RANK[needed]))
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
-            em = claim.em
+            em = em_of(claim)
             documented = em.get("mdm_level")
             if em.get("basis") != MDM or documented not in _RANK:
                 return
+            rank = _RANK[documented]
             for line in claim.lines:
-                for rule, needed in index.get(line.code, ()):
-                    if _RANK[documented] < _RANK[needed]:
+                # `in` first: compiled, a miss costs less than with `get`.
+                if line.code not in index:
+                    continue
+                for rule, needed, needed_rank in index[line.code]:
+                    if rank < needed_rank:
                         emit(
                             rule,
                             f"{line.code} chosen by medical decision making needs "
