@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from claimpolicy.claim import PreparedClaim
+from claimpolicy.kinds._reads import em_of
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
 
@@ -40,7 +41,7 @@ class EmBasisDocumented(RuleKind):
             by_basis.setdefault(rule.params["basis"], []).append((rule, codes))
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
-            em = claim.em
+            em = em_of(claim)
             basis = em.get("basis")
             if basis not in by_basis:
                 return

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from claimpolicy.claim import PreparedClaim
 from claimpolicy.kinds._code_rows import code_rows
+from claimpolicy.kinds._reads import em_of
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
 
@@ -45,12 +46,15 @@ class EmTime(RuleKind):
                 index.setdefault(code, []).append((rule, None))
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
-            em = claim.em
+            em = em_of(claim)
             if em.get("basis") != TIME:
                 return
             minutes = em.get("total_minutes")
             for line in claim.lines:
-                for rule, minimum in index.get(line.code, ()):
+                entries = index.get(line.code)
+                if entries is None:
+                    continue
+                for rule, minimum in entries:
                     if minimum is None:
                         emit(
                             rule,
