@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.kinds._reads import encounter_of
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
 
@@ -73,10 +74,10 @@ class PatientStatus(RuleKind):
                 entries = index.get(line.code)
                 if entries is None:
                     continue
-                encounter = claim.encounter
+                encounter = encounter_of(claim)
                 status = encounter.get("patient_status")
                 written = encounter.get("last_visit_date")
-                last = date.fromisoformat(written) if written else None
+                last = _last_visit(written) if written else None
                 day = line.service_date
                 for rule, claimed, years, starts in entries:
                     start = starts.get(day) or _remember_start(starts, day, years)
@@ -98,6 +99,20 @@ class PatientStatus(RuleKind):
 
 
 _STARTS_REMEMBERED = 4_096
+
+# A batch repeats last visits, and a dict lookup costs less than parsing
+# the date: each distinct text is parsed once (bounded, for memory).
+_LAST_VISITS: dict[str, date] = {}
+_LAST_VISITS_REMEMBERED = 65_536
+
+
+def _last_visit(written: str) -> date:
+    found = _LAST_VISITS.get(written)
+    if found is None:
+        if len(_LAST_VISITS) >= _LAST_VISITS_REMEMBERED:
+            _LAST_VISITS.clear()
+        found = _LAST_VISITS[written] = date.fromisoformat(written)
+    return found
 
 
 def _remember_start(starts: dict[date, date], day: date, years: int) -> date:
