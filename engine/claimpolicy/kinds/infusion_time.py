@@ -41,7 +41,9 @@ PARTIAL_HOUR: Final = 30
 
 def additional_hours(total_minutes: int) -> int:
     """Add-on hour units a continuous run of `total_minutes` supports."""
-    return max(0, (total_minutes - HOUR - PARTIAL_HOUR - 1) // HOUR + 1)
+    # Not max(0, ...): compiled, that calls the builtin through Python.
+    units = (total_minutes - HOUR - PARTIAL_HOUR - 1) // HOUR + 1
+    return units if units > 0 else 0
 
 
 def _span(line: Line) -> str:
@@ -85,11 +87,7 @@ class InfusionMinimum(RuleKind):
             for code, entries in index.items()
         }
 
-        timed_codes = frozenset(index)
-
         def check(claim: PreparedClaim, emit: Emit) -> None:
-            if timed_codes.isdisjoint(claim.lines_by_code):
-                return
             for line in claim.lines:
                 least = passes_from.get(line.code)
                 if least is None:
@@ -213,20 +211,37 @@ def _supported(
     claim: PreparedClaim, add_ons: list[Line], after: frozenset[str], day: date
 ) -> tuple[int, int, list[Line]] | None:
     """(units supported, minutes counted, lines whose times were read)."""
-    own = [line.minutes for line in add_ons]
-    if all(minutes is not None for minutes in own):
+    extra = _total_minutes(add_ons)
+    if extra is not None:
         # The add-on lines hold the time past the first hour.
-        extra = sum(minutes for minutes in own if minutes is not None)
         return additional_hours(HOUR + extra), extra, add_ons
 
-    base = [
-        line for line in claim.lines if line.code in after and line.service_date == day
-    ]
-    runs = [line.minutes for line in base]
-    if not base or any(minutes is None for minutes in runs):
+    # One pass over the claim, without a list per step: every add-on group
+    # of a drug claim gets here.
+    base: list[Line] = []
+    supported = counted = 0
+    for line in claim.lines:
+        if line.code in after and line.service_date == day:
+            minutes = line.minutes
+            if minutes is None:
+                return None
+            supported += additional_hours(minutes)
+            counted += minutes
+            base.append(line)
+    if not base:
         return None
-    counted = [minutes for minutes in runs if minutes is not None]
-    return sum(additional_hours(m) for m in counted), sum(counted), base
+    return supported, counted, base
+
+
+def _total_minutes(lines: list[Line]) -> int | None:
+    """The minutes of `lines` added up; None when a line lacks a time."""
+    total = 0
+    for line in lines:
+        minutes = line.minutes
+        if minutes is None:
+            return None
+        total += minutes
+    return total
 
 
 class TimesRequired(RuleKind):
