@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.kinds._reads import has_any
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
 from claimpolicy.kinds.modifiers import MODIFIER_LIST
@@ -60,15 +61,30 @@ class OneInitialService(RuleKind):
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
             for rule, codes, modifiers, ranks in compiled:
+                # Most claims bill one initial line at most, which is never
+                # a second one: counting them costs less than grouping.
+                if not _billed_twice(claim, codes):
+                    continue
                 by_date: dict[date, list[Line]] = {}
                 for line in claim.lines:
-                    if line.code in codes and not line.has_any_modifier(modifiers):
+                    if line.code in codes and not has_any(line.modifiers, modifiers):
                         by_date.setdefault(line.service_date, []).append(line)
                 for lines in by_date.values():
                     if len(lines) > 1:
                         _check_date(rule, emit, lines, ranks, modifiers)
 
         return check
+
+
+def _billed_twice(claim: PreparedClaim, codes: frozenset[str]) -> bool:
+    """Whether two lines of the claim have a code of `codes`."""
+    seen = False
+    for line in claim.lines:
+        if line.code in codes:
+            if seen:
+                return True
+            seen = True
+    return False
 
 
 def _ranks(hierarchy: Sequence[str]) -> dict[str, int]:
