@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.kinds._reads import has_any
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.modifiers import MODIFIER_LIST
 
@@ -42,7 +43,11 @@ class DuplicateLines(RuleKind):
             by_repeats.setdefault(repeats, []).append(rule)
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
-            for lines in claim.lines_by_code.values():
+            # A duplicate repeats a code: most claims bill each code once.
+            by_code = claim.lines_by_code
+            if len(by_code) == len(claim.lines):
+                return
+            for lines in by_code.values():
                 if len(lines) < 2:
                     continue
                 for repeats, same in by_repeats.items():
@@ -58,7 +63,7 @@ def _duplicates(repeats: frozenset[str], lines: list[Line]) -> list[tuple[Line, 
     first_of: dict[tuple[date, frozenset[str], str | None], Line] = {}
     found = []
     for line in lines:
-        if line.has_any_modifier(repeats):
+        if has_any(line.modifiers, repeats):
             continue
         ndc = line.ndc["code"] if line.ndc is not None else None
         key = (line.service_date, frozenset(line.modifiers), ndc)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from claimpolicy.claim import PreparedClaim
+from claimpolicy.kinds._reads import has_any
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
 
@@ -45,7 +46,7 @@ class RequiredModifier(RuleKind):
                 if entries is None:
                     continue
                 for rule, partners, modifiers in entries:
-                    if line.has_any_modifier(modifiers):
+                    if has_any(line.modifiers, modifiers):
                         continue
                     partner = claim.same_day_line(line, partners)
                     if partner is None:
