@@ -161,10 +161,16 @@ class AdditionalHours(RuleKind):
                 index.setdefault(row["code"], []).append((rule, after))
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
+            found = [line for line in claim.lines if line.code in index]
+            if len(found) == 1:
+                # Most drug claims bill one add-on line: a group of its own.
+                line = found[0]
+                for rule, after in index[line.code]:
+                    _check_group(rule, claim, found, after, line.service_date, emit)
+                return
             groups: dict[tuple[str, date], list[Line]] = {}
-            for line in claim.lines:
-                if line.code in index:
-                    groups.setdefault((line.code, line.service_date), []).append(line)
+            for line in found:
+                groups.setdefault((line.code, line.service_date), []).append(line)
             for (code, day), add_ons in groups.items():
                 for rule, after in index[code]:
                     _check_group(rule, claim, add_ons, after, day, emit)
