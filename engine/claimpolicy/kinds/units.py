@@ -157,8 +157,11 @@ class UnitLimit(RuleKind):
             day = claim.service_date
             remembered = limits_by_day.get(day) or remember_day(day)
             for code, lines in claim.lines_by_code.items():
-                if lines[0].service_date != day:
-                    day = lines[0].service_date
+                # `is not` first: the lines of a claim share their date
+                # objects, and comparing dates is a call through Python.
+                first_day = lines[0].service_date
+                if first_day is not day and first_day != day:
+                    day = first_day
                     remembered = limits_by_day.get(day) or remember_day(day)
                 limits = remembered.get(code)
                 if limits is None:
