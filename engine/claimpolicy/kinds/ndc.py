@@ -90,8 +90,11 @@ class Ndc(RuleKind):
             for line in claim.lines:
                 ndc = line.ndc
                 if ndc is None:
-                    if line.service_date != day:
-                        day = line.service_date
+                    # `is not` first: the lines of a claim share their date
+                    # objects, and comparing dates is a call through Python.
+                    line_day = line.service_date
+                    if line_day is not day and line_day != day:
+                        day = line_day
                         remembered = missing_by_day.get(day) or remember_day(day)
                     found = remembered.get(line.code)
                     if found is None:
