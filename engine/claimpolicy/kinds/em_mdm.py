@@ -49,10 +49,10 @@ class EmMdm(RuleKind):
                 return
             rank = _RANK[documented]
             for line in claim.lines:
-                # `in` first: compiled, a miss costs less than with `get`.
-                if line.code not in index:
+                entries = index.get(line.code)
+                if entries is None:
                     continue
-                for rule, needed, needed_rank in index[line.code]:
+                for rule, needed, needed_rank in entries:
                     if rank < needed_rank:
                         emit(
                             rule,
