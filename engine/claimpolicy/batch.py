@@ -4,11 +4,12 @@ Records are read lazily and each result is handed on as soon as it is ready,
 so memory stays flat whatever the size of the batch. A batch starts in the
 calling process; once it has shown itself large (`PARALLEL_AFTER` records),
 the rest is spread over worker processes in chunks of raw records, at most
-`IN_FLIGHT_PER_JOB` chunks per worker at a time. Each worker builds its own
-engine from the command line's arguments (packs load once per worker) and
-sends back encoded reports, and the results come out in input order. While
-the workers load their packs, the calling process checks the next chunks
-itself rather than wait.
+`IN_FLIGHT_PER_JOB` chunks per worker at a time. A forked worker starts
+with the caller's engine, packs and code sets already loaded; elsewhere
+(spawn) each worker builds its own from the command line's arguments, so
+packs load once per worker. Workers send back encoded reports, and the
+results come out in input order. While the workers start, the calling
+process checks the next chunks itself rather than wait.
 
 With workers, reports come back a chunk at a time: a feed that trickles in
 on standard input (a claim now and then) gets each report sooner with
@@ -31,6 +32,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
+
+import orjson
 
 from claimpolicy._plugin_calls import plugin_failed, raised_type
 from claimpolicy.engine import Engine
@@ -94,10 +97,22 @@ def check_record(engine: Engine, record: Record) -> Report:
 
 
 def _check_numbered(engine: Engine, record: Numbered) -> Report:
-    # Led by the place: the column alone does not say which of ten thousand
-    # lines is broken.
-    where = place(record.unit, record.number, record.source)
-    return engine.check_json(record.text, where=where)
+    return _check_text(engine, record.text, record.source, record.number, record.unit)
+
+
+def _check_text(
+    engine: Engine, text: bytes | str, source: str, number: int, unit: str
+) -> Report:
+    """`engine.check_json(text)`, its message led by the text's place when
+    the text is broken: the column alone does not say which of ten thousand
+    lines it is."""
+    try:
+        document = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        # The place is worded only here: few texts are broken, and the
+        # engine parses those again to word what is wrong with them.
+        return engine.check_json(text, where=place(unit, number, source))
+    return engine.check(document)
 
 
 def _reader_failed(fault: ReaderFault) -> Report:
@@ -182,7 +197,7 @@ class _Checker:
         for record in records:
             # A line of a file, the common case, skips check_record's tests.
             if type(record) is Numbered:
-                report = _check_numbered(engine, record)
+                report = _check_text(engine, *record)
             else:
                 report = check_record(engine, record)
             yield (encoder(report) if encoder else report), report.outcome
@@ -194,6 +209,54 @@ class _Checker:
             outputs.append(output)
             outcomes.append(_OUTCOME_CODES[outcome])
         return outputs, bytes(outcomes)
+
+    def lines(self, lines: _Lines) -> _Result:
+        """`chunk` for the lines of a file, sent as `_Lines`."""
+        engine, encoder = self.engine, self.encoder
+        source, unit = lines.source, lines.unit
+        outputs = []
+        outcomes = bytearray()
+        for number, text in enumerate(lines.texts, lines.first):
+            report = _check_text(engine, text, source, number, unit)
+            outputs.append(encoder(report) if encoder else report)
+            outcomes.append(_OUTCOME_CODES[report.outcome])
+        return outputs, bytes(outcomes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """Consecutive lines `first`, `first + 1`, ... of one file, as a worker
+    receives them.
+
+    One list of texts pickles at the cost of copying them; as many
+    `Numbered` tuples cost a Python call each, to pickle and to unpickle,
+    which made sending a line cost the caller more than reading it.
+    """
+
+    texts: list[bytes | str]
+    source: str
+    first: int
+    unit: str
+
+
+def _packed(chunk: list[Record]) -> list[Record] | _Lines:
+    """`chunk` as `_Lines` when it is lines of one file, else as it is."""
+    first, last = chunk[0], chunk[-1]
+    if not (
+        type(first) is Numbered
+        and type(last) is Numbered
+        # Numbers restart with each file: a run that spans two files (or
+        # the same file named twice) cannot count up by one throughout.
+        and first.source == last.source
+        and last.number - first.number == len(chunk) - 1
+    ):
+        return chunk
+    texts = []
+    for record in chunk:
+        if type(record) is not Numbered:
+            return chunk
+        texts.append(record.text)
+    return _Lines(texts, first.source, first.number, first.unit)
 
 
 # -- worker processes ---------------------------------------------------------
@@ -210,33 +273,46 @@ class _Setup:
 _worker: _Checker | None = None
 
 
-def _start_worker(setup: _Setup) -> None:
+def _start_worker(start: _Checker | _Setup) -> None:
+    """Start a worker with the caller's own checker, or build its engine.
+
+    Fork copies the caller's memory, so a forked worker is handed the
+    caller's checker with the engine, packs and code sets loaded: nothing
+    is pickled or built again (building anew cost each worker as much CPU
+    as a few thousand claims). A spawned worker gets the `_Setup` and
+    builds the same engine from the command line's arguments.
+    """
     # The caller handles Ctrl-C and stops the workers; they must not print
     # tracebacks of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker
+    if isinstance(start, _Checker):
+        _worker = start
+        return
     from claimpolicy.cli.common import make_engine
 
-    arguments = setup.arguments
+    arguments = start.arguments
     engine = make_engine(arguments, explain=bool(getattr(arguments, "explain", False)))
     engine.load_code_sets()
     encoder = None
-    if setup.format_name is not None:
+    if start.format_name is not None:
         # The same choice as the command line's: the last format of a name wins.
         formats = {
             fmt.name: (plugin, fmt)
             for plugin, fmt in engine.plugins.collect(FORMATS_HOOK)
         }
-        plugin, fmt = formats[setup.format_name]
+        plugin, fmt = formats[start.format_name]
         encoder = guarded_encoder(
             fmt.encoder(evidence=engine.explain), plugin, fmt.name
         )
-    global _worker
     _worker = _Checker(engine, encoder)
     gc.freeze()  # the engine lives as long as the worker (see check_cmd)
 
 
-def _check_chunk(records: list[Record]) -> _Result:
+def _check_chunk(records: list[Record] | _Lines) -> _Result:
     assert _worker is not None, "the worker was not started"
+    if isinstance(records, _Lines):
+        return _worker.lines(records)
     return _worker.chunk(records)
 
 
@@ -254,11 +330,14 @@ class _Pool:
         # even when the workers are slow to start.
         self.most = self.limit * QUEUED_PER_IN_FLIGHT
         self.local = local
+        context = _context()
+        # A forked worker's initargs are inherited, never pickled.
+        forked = context.get_start_method() == "fork"
         self.executor = ProcessPoolExecutor(
             jobs,
-            mp_context=_context(),
+            mp_context=context,
             initializer=_start_worker,
-            initargs=(setup,),
+            initargs=(local if forked else setup,),
         )
         self.queue: deque[Future[_Result] | _Result] = deque()
         self.in_flight = 0
@@ -282,7 +361,7 @@ class _Pool:
             chunk = next(self.chunks, None)
             if chunk is None:
                 return
-            self.queue.append(self.executor.submit(_check_chunk, chunk))
+            self.queue.append(self.executor.submit(_check_chunk, _packed(chunk)))
             self.in_flight += 1
 
     def results(self) -> Iterator[_Result]:
@@ -320,7 +399,8 @@ def _result(future: Future[_Result]) -> _Result:
 
 
 def _context() -> Any:
-    # fork starts a worker in milliseconds; each worker still builds its own
-    # engine from the arguments, so spawn (elsewhere) gives the same results.
+    # fork starts a worker in milliseconds with the engine loaded; spawn
+    # (elsewhere) builds the same engine from the arguments, with the same
+    # results.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)

@@ -166,11 +166,13 @@ class Engine:
         broken text, which then gives the column alone: the line and
         character orjson counts are those of the text, not of its file.
         """
-        if not text.strip():
-            return _unreadable(_at(where, "blank line: expected a claim document"))
         try:
             document = orjson.loads(text)
         except orjson.JSONDecodeError as error:
+            # Only a text that failed is stripped: a copy of every claim's
+            # text would cost more than the test of the few that are blank.
+            if not text.strip():
+                return _unreadable(_at(where, "blank line: expected a claim document"))
             if not where:
                 return _unreadable(f"not valid JSON: {error}")
             problem = f"not valid JSON: {error.msg} at column {error.colno}"

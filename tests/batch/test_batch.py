@@ -3,6 +3,7 @@ the number of processes. No timing here: speed is measured in bench/."""
 
 from __future__ import annotations
 
+import multiprocessing
 from itertools import islice
 
 import orjson
@@ -14,6 +15,7 @@ from claimpolicy.batch import check_records, check_stream
 from claimpolicy.cli.common import make_engine
 from claimpolicy.io.builtin import claimpolicy_register_formats
 from claimpolicy.io.readers import BrokenInput
+from claimpolicy.io.sources import Numbered
 
 FORMATS = {fmt.name: fmt for fmt in claimpolicy_register_formats()}
 PLUGIN_FAILED = "claimpolicy/PLUGIN-FAILED"
@@ -73,6 +75,52 @@ def test_every_format_encodes_the_same_across_jobs(batch, fmt):
     assert run_batch(path, "--jobs", "2", fmt=fmt) == run_batch(
         path, "--jobs", "1", fmt=fmt
     )
+
+
+def test_spawned_workers_build_the_same_engine(monkeypatch, batch, one_process):
+    # Where fork is missing, each worker builds its engine from the
+    # arguments instead of inheriting the caller's.
+    path, _ = batch
+    monkeypatch.setattr(
+        batching, "_context", lambda: multiprocessing.get_context("spawn")
+    )
+
+    assert run_batch(path, "--jobs", "2") == one_process
+
+
+def test_lines_of_one_file_travel_to_workers_as_one_list():
+    lines = [Numbered(b"{}", "a.ndjson", number, "line") for number in (7, 8, 9)]
+
+    packed = batching._packed(lines)
+
+    assert packed == batching._Lines([b"{}"] * 3, "a.ndjson", 7, "line")
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        # two files: numbers restart
+        [
+            Numbered(b"{}", "a.ndjson", 9, "line"),
+            Numbered(b"{}", "b.ndjson", 1, "line"),
+        ],
+        # one file named twice
+        [
+            Numbered(b"{}", "a.ndjson", 2, "line"),
+            Numbered(b"{}", "a.ndjson", 1, "line"),
+            Numbered(b"{}", "a.ndjson", 2, "line"),
+        ],
+        # a record that is not a line between lines
+        [
+            Numbered(b"{}", "a.ndjson", 1, "line"),
+            BrokenInput("line 2: cut short"),
+            Numbered(b"{}", "a.ndjson", 3, "line"),
+        ],
+        [b"{}", b"{}"],
+    ],
+)
+def test_other_chunks_travel_as_they_are(chunk):
+    assert batching._packed(chunk) is chunk
 
 
 def test_explain_reaches_the_workers(batch):

@@ -38,16 +38,25 @@ def counts(reports: list[dict[str, object]]) -> tuple[int, ...]:
     )
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_every_line_gets_one_report_and_the_summary_counts_them(batch, jobs):
-    path, expected_ids = batch
+@pytest.fixture(scope="module")
+def runs(batch):
+    """`check --jobs N` on the batch, for N of 1 and 2, as a shell runs it."""
+    path, _ = batch
+    return {
+        jobs: subprocess.run(
+            command("--jobs", jobs, str(path)),
+            capture_output=True,
+            env=environment(),
+            check=False,
+        )
+        for jobs in ("1", "2")
+    }
 
-    result = subprocess.run(
-        command("--jobs", jobs, str(path)),
-        capture_output=True,
-        env=environment(),
-        check=False,
-    )
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_every_line_gets_one_report_and_the_summary_counts_them(batch, runs, jobs):
+    _, expected_ids = batch
+    result = runs[jobs]
 
     reports = [orjson.loads(line) for line in result.stdout.splitlines()]
     assert len(reports) == BATCH_SIZE
@@ -57,6 +66,20 @@ def test_every_line_gets_one_report_and_the_summary_counts_them(batch, jobs):
     assert summary is not None, result.stderr
     assert int(summary[1]) == BATCH_SIZE
     assert tuple(int(n) for n in summary.groups()[2:]) == counts(reports)
+
+
+def test_workers_write_the_same_bytes_as_one_process(runs):
+    assert runs["2"].stdout == runs["1"].stdout
+
+
+def test_a_broken_line_a_worker_checked_names_its_line_of_the_file(batch, runs):
+    path, _ = batch
+    # Line 9712 (index 9711) is cut short, far past what this process
+    # checks before workers start: workers number lines as the file does.
+    report = orjson.loads(runs["2"].stdout.splitlines()[9711])
+
+    assert report["outcome"] == "invalid"
+    assert report["findings"][0]["message"].startswith(f"line 9712 of {path}: ")
 
 
 def test_piped_stderr_gets_the_summary_and_no_progress_bar(batch):
