@@ -50,6 +50,7 @@ __all__ = [
     "WorkerError",
     "check_record",
     "check_records",
+    "check_runs",
     "check_stream",
     "default_jobs",
 ]
@@ -159,18 +160,47 @@ def check_stream(
     their own engine, with `arguments.explain` as its evidence switch; an
     encoder without a format name keeps the batch in this process.
     """
+    for outputs, outcomes in check_runs(
+        engine,
+        records,
+        encoder=encoder,
+        format_name=format_name,
+        jobs=jobs,
+        arguments=arguments,
+    ):
+        yield from zip(outputs, outcomes, strict=True)
+
+
+def check_runs(
+    engine: Engine,
+    records: Iterable[Record],
+    *,
+    encoder: Encoder | None = None,
+    format_name: str | None = None,
+    jobs: int | None = None,
+    arguments: Any = None,
+) -> Iterator[tuple[list[Any], list[str]]]:
+    """What `check_stream` gives, a run of records at a time: `(outputs,
+    outcomes)` of one record while the batch is checked in this process,
+    of a whole chunk once workers check it.
+
+    A writer takes a worker's chunk in one call, not one per record, which
+    is most of what the calling process does while the workers check.
+    """
     if jobs is None:
         jobs = default_jobs()
     local = _Checker(engine, encoder)
     iterator = iter(records)
     unshareable = arguments is None or (encoder is not None and format_name is None)
     if jobs <= 1 or unshareable:
-        yield from local.each(iterator)
+        for output, outcome in local.each(iterator):
+            yield [output], [outcome]
         return
 
     # The first records are checked here, each written as soon as it is
     # ready; a batch that goes on past them is large enough for workers.
-    yield from local.each(islice(iterator, PARALLEL_AFTER))
+    for output, outcome in local.each(islice(iterator, PARALLEL_AFTER)):
+        yield [output], [outcome]
     following = next(iterator, _END)
     if following is _END:
         return
@@ -179,7 +209,7 @@ def check_stream(
     with _Pool(jobs, setup, local) as pool:
         pool.feed(iter(lambda: list(islice(rest, CHUNK_SIZE)), []))
         for outputs, outcomes in pool.results():
-            yield from zip(outputs, [OUTCOMES[code] for code in outcomes], strict=True)
+            yield outputs, [OUTCOMES[code] for code in outcomes]
 
 
 _END = object()

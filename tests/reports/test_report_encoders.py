@@ -6,6 +6,7 @@ hold both ways to the report's own dict, byte for byte.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import orjson
 import pytest
 
 from claimpolicy import Engine
-from claimpolicy.io.formats import JsonFormat, NdjsonFormat
+from claimpolicy.io.formats import JsonFormat, NdjsonFormat, TextFormat
 from claimpolicy.report import Report
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -56,3 +57,22 @@ def test_a_report_without_packs_or_claim_id_keeps_its_nulls():
         "packs": [],
         "findings": [],
     }
+
+
+@pytest.mark.parametrize("fmt", [NdjsonFormat(), JsonFormat(), TextFormat()])
+def test_a_chunk_written_at_once_reads_as_its_reports_written_one_by_one(reports, fmt):
+    encode = fmt.encoder()
+    encoded = [encode(report) for report in reports]
+    one_by_one, at_once = io.BytesIO(), io.BytesIO()
+
+    writer = fmt.open(one_by_one)
+    for data in encoded:
+        writer.write_encoded(data)
+    writer.close()
+    writer = fmt.open(at_once)
+    writer.write_all_encoded(encoded[:1])
+    writer.write_all_encoded(encoded[1:])
+    writer.close()
+
+    assert at_once.getvalue() == one_by_one.getvalue()
+    assert one_by_one.getvalue().count(b"EX-2026-000") == 2

@@ -7,7 +7,7 @@ import gc
 import sys
 from typing import Any
 
-from claimpolicy.batch import check_stream
+from claimpolicy.batch import check_runs
 from claimpolicy.cli.common import add_engine_options, make_engine
 from claimpolicy.cli.progress import Progress
 from claimpolicy.errors import InputError
@@ -68,7 +68,7 @@ def run(arguments: argparse.Namespace) -> int:
     output = Output(plugin, fmt, sys.stdout.buffer, evidence=arguments.explain)
     progress = Progress(sys.stderr)
     try:
-        for result, outcome in check_stream(
+        for results, outcomes in check_runs(
             engine,
             records(arguments.files, guarded_readers(engine.plugins, readers)),
             encoder=output.encoder,
@@ -76,8 +76,8 @@ def run(arguments: argparse.Namespace) -> int:
             jobs=arguments.jobs,
             arguments=arguments,
         ):
-            output.write(result)
-            progress.add(outcome)
+            output.write(results)
+            progress.add(outcomes)
     except FormatError:
         output.failed = True  # raised by its encoder: write nothing more
         raise

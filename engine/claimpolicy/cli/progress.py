@@ -51,9 +51,12 @@ class Progress:
                 leave=False,
             )
 
-    def add(self, outcome: str) -> None:
-        self.counts[outcome] += 1
-        self.total += 1
+    def add(self, outcomes: list[str]) -> None:
+        """Count the outcomes of reports just written."""
+        counts = self.counts
+        for outcome in outcomes:
+            counts[outcome] += 1
+        self.total += len(outcomes)
         if self._bar is not None and self.total - self._shown >= UPDATE_EVERY:
             self._update()
 

@@ -54,8 +54,24 @@ class ReportWriter:
         """Write one report that the format's encoder already turned into bytes."""
         self.stream.write(data)
 
+    def write_all_encoded(self, data: list[bytes]) -> None:
+        """Write several encoded reports, in order (a worker's chunk at a time).
+
+        Calls `write_encoded` for each; a writer that only concatenates can
+        write them in one call instead.
+        """
+        for one in data:
+            self.write_encoded(one)
+
     def close(self) -> None:
         self.stream.flush()
+
+
+class _ConcatenatingWriter(ReportWriter):
+    """A writer whose output is its reports' bytes, one after the other."""
+
+    def write_all_encoded(self, data: list[bytes]) -> None:
+        self.stream.write(b"".join(data))
 
 
 class ReportFormat:
@@ -114,7 +130,7 @@ def _json_encoder(evidence: bool) -> Encoder:
     return _json_bytes(evidence)
 
 
-class _NdjsonWriter(ReportWriter):
+class _NdjsonWriter(_ConcatenatingWriter):
     def __init__(self, stream: BinaryIO, *, evidence: bool = False) -> None:
         super().__init__(stream, evidence=evidence)
         self._encode = _ndjson_encoder(evidence)
@@ -149,7 +165,7 @@ def _text_encoder(evidence: bool) -> Encoder:
     return encode
 
 
-class _TextWriter(ReportWriter):
+class _TextWriter(_ConcatenatingWriter):
     def write(self, report: Report) -> None:
         self.stream.write(_text(report, self.evidence).encode())
 

@@ -71,14 +71,16 @@ class Output:
         encoder = self._call("opening", fmt.encoder, evidence=evidence)
         self.encoder = guarded_encoder(encoder, plugin, fmt.name)
 
-    def write(self, output: Any) -> None:
-        """Write one report, or its bytes when the format has an encoder."""
-        # Called once per claim: no helper call between the loop and the writer.
+    def write(self, outputs: list[Any]) -> None:
+        """Write reports in order, or their bytes when the format has an encoder."""
+        # Called once per claim or chunk: no helper call between the loop and
+        # the writer.
         try:
             if self.encoder is None:
-                self.writer.write(output)
+                for report in outputs:
+                    self.writer.write(report)
             else:
-                self.writer.write_encoded(output)
+                self.writer.write_all_encoded(outputs)
         except BrokenPipeError:
             raise  # the reader went away (`| head`): not the format's fault
         except Exception as error:
