@@ -197,3 +197,24 @@ def test_the_engines_agree_on_mutated_claims(document):
 @given(json_values)
 def test_the_engines_agree_on_any_json_document(document):
     assert FAST.problems(document) == REFERENCE.problems(document)
+
+
+def quick_verdict(document: object) -> bool:
+    try:
+        return FAST.quick_is_valid(document)
+    except ValueError:  # a value no JSON reader gives: problems says why
+        return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(mutated_claims())
+def test_the_quick_test_says_valid_exactly_when_there_is_no_problem(document):
+    assert quick_verdict(document) == (REFERENCE.problems(document) == [])
+
+
+@given(claims, st.sampled_from(["1234567890", "2234567893", 1234567893, None]))
+def test_the_quick_test_checks_the_npi_it_leaves_out_of_the_schema(document, npi):
+    document["provider"]["npi"] = npi
+
+    assert quick_verdict(document) is False
+    assert [p.pointer for p in REFERENCE.problems(document)] == ["/provider/npi"]
