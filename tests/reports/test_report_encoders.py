@@ -15,7 +15,7 @@ import pytest
 
 from claimpolicy import Engine
 from claimpolicy.io.formats import JsonFormat, NdjsonFormat, TextFormat
-from claimpolicy.report import Report
+from claimpolicy.report import PackStamp, Report
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -76,3 +76,24 @@ def test_a_chunk_written_at_once_reads_as_its_reports_written_one_by_one(reports
 
     assert at_once.getvalue() == one_by_one.getvalue()
     assert one_by_one.getvalue().count(b"EX-2026-000") == 2
+
+
+@pytest.mark.parametrize("fmt", [NdjsonFormat(), JsonFormat()])
+def test_reports_without_findings_encode_as_their_dicts_whatever_the_id(reports, fmt):
+    stamps = reports[0].packs
+    same_stamps_again = tuple(PackStamp(s.name, s.version, s.digest) for s in stamps)
+    encode = fmt.encoder()
+    option = orjson.OPT_APPEND_NEWLINE if fmt.name == "ndjson" else 0
+    for claim_id in ["A-1", 'quote " and \\', "caf\u00e9 \u2028 \u2029", None, ""]:
+        for outcome, packs in [
+            ("pass", stamps),
+            ("pass", same_stamps_again),
+            ("pass", ()),
+            ("error", stamps),  # no findings, yet not a pass (a plugin's doing)
+        ]:
+            report = Report(claim_id, outcome, packs, [])
+            expected = orjson.dumps(report.to_dict(), option=option)
+            expected = expected.replace("\u2028".encode(), b"\\u2028")
+            expected = expected.replace("\u2029".encode(), b"\\u2029")
+
+            assert encode(report) == expected
