@@ -3,8 +3,9 @@
 Records are read lazily and each result is handed on as soon as it is ready,
 so memory stays flat whatever the size of the batch. A batch starts in the
 calling process; once it has shown itself large (`PARALLEL_AFTER` records),
-the rest is spread over worker processes in chunks of raw records, at most
-`IN_FLIGHT_PER_JOB` chunks per worker at a time. A forked worker starts
+the rest is spread over worker processes in chunks of raw records (the
+lines of an NDJSON file as blocks of the file, see `inputs.Records`), at
+most `IN_FLIGHT_PER_JOB` chunks per worker at a time. A forked worker starts
 with the caller's engine, packs and code sets already loaded; elsewhere
 (spawn) each worker builds its own from the command line's arguments, so
 packs load once per worker. Workers send back encoded reports, and the
@@ -38,10 +39,17 @@ import orjson
 from claimpolicy._plugin_calls import plugin_failed, raised_type
 from claimpolicy.engine import Engine
 from claimpolicy.errors import ClaimpolicyError
+from claimpolicy.inputs import Records
 from claimpolicy.io.formats import Encoder
 from claimpolicy.io.output import FORMATS_HOOK, guarded_encoder
 from claimpolicy.io.readers import BrokenInput, Record
-from claimpolicy.io.sources import READERS_HOOK, Numbered, ReaderFault, place
+from claimpolicy.io.sources import (
+    READERS_HOOK,
+    LineBlock,
+    Numbered,
+    ReaderFault,
+    place,
+)
 from claimpolicy.report import OUTCOMES, Report
 
 __all__ = [
@@ -201,18 +209,19 @@ def check_runs(
     # ready; a batch that goes on past them is large enough for workers.
     for output, outcome in local.each(islice(iterator, PARALLEL_AFTER)):
         yield [output], [outcome]
-    following = next(iterator, _END)
-    if following is _END:
+    chunks: Iterator[_Chunk]
+    if isinstance(records, Records):  # files: NDJSON goes on in blocks
+        chunks = records.chunks(CHUNK_SIZE)
+    else:
+        chunks = iter(lambda: list(islice(iterator, CHUNK_SIZE)), [])
+    first = next(chunks, None)
+    if first is None:
         return
-    rest = chain([following], iterator)
     setup = _Setup(arguments, format_name if encoder is not None else None)
     with _Pool(jobs, setup, local) as pool:
-        pool.feed(iter(lambda: list(islice(rest, CHUNK_SIZE)), []))
+        pool.feed(chain([first], chunks))
         for outputs, outcomes in pool.results():
             yield outputs, [OUTCOMES[code] for code in outcomes]
-
-
-_END = object()
 
 
 class _Checker:
@@ -232,21 +241,26 @@ class _Checker:
                 report = check_record(engine, record)
             yield (encoder(report) if encoder else report), report.outcome
 
-    def chunk(self, records: list[Record]) -> _Result:
+    def chunk(self, chunk: _Chunk) -> _Result:
+        """The outputs and outcome codes of a chunk's records, in order."""
+        if isinstance(chunk, LineBlock):
+            return self._lines(chunk.lines(), chunk.source, chunk.first, chunk.unit)
+        if isinstance(chunk, _Lines):
+            return self._lines(chunk.texts, chunk.source, chunk.first, chunk.unit)
         outputs = []
         outcomes = bytearray()
-        for output, outcome in self.each(records):
+        for output, outcome in self.each(chunk):
             outputs.append(output)
             outcomes.append(_OUTCOME_CODES[outcome])
         return outputs, bytes(outcomes)
 
-    def lines(self, lines: _Lines) -> _Result:
-        """`chunk` for the lines of a file, sent as `_Lines`."""
+    def _lines(
+        self, texts: list[bytes] | list[bytes | str], source: str, first: int, unit: str
+    ) -> _Result:
         engine, encoder = self.engine, self.encoder
-        source, unit = lines.source, lines.unit
         outputs = []
         outcomes = bytearray()
-        for number, text in enumerate(lines.texts, lines.first):
+        for number, text in enumerate(texts, first):
             report = _check_text(engine, text, source, number, unit)
             outputs.append(encoder(report) if encoder else report)
             outcomes.append(_OUTCOME_CODES[report.outcome])
@@ -269,8 +283,15 @@ class _Lines:
     unit: str
 
 
-def _packed(chunk: list[Record]) -> list[Record] | _Lines:
-    """`chunk` as `_Lines` when it is lines of one file, else as it is."""
+#: What a worker is sent: records, or lines of one file.
+_Chunk = list[Record] | _Lines | LineBlock
+
+
+def _packed(chunk: _Chunk) -> _Chunk:
+    """`chunk` as `_Lines` when it is a list of lines of one file, else as
+    it is."""
+    if not isinstance(chunk, list):
+        return chunk
     first, last = chunk[0], chunk[-1]
     if not (
         type(first) is Numbered
@@ -339,11 +360,9 @@ def _start_worker(start: _Checker | _Setup) -> None:
     gc.freeze()  # the engine lives as long as the worker (see check_cmd)
 
 
-def _check_chunk(records: list[Record] | _Lines) -> _Result:
+def _check_chunk(chunk: _Chunk) -> _Result:
     assert _worker is not None, "the worker was not started"
-    if isinstance(records, _Lines):
-        return _worker.lines(records)
-    return _worker.chunk(records)
+    return _worker.chunk(chunk)
 
 
 class _Pool:
@@ -372,7 +391,7 @@ class _Pool:
         self.queue: deque[Future[_Result] | _Result] = deque()
         self.in_flight = 0
         self.warm = False
-        self.chunks: Iterator[list[Record]] = iter(())
+        self.chunks: Iterator[_Chunk] = iter(())
 
     def __enter__(self) -> _Pool:
         return self
@@ -381,7 +400,7 @@ class _Pool:
         # On an error (a closed pipe, Ctrl-C) the queued chunks are dropped.
         self.executor.shutdown(wait=True, cancel_futures=exc_info[0] is not None)
 
-    def feed(self, chunks: Iterator[list[Record]]) -> None:
+    def feed(self, chunks: Iterator[_Chunk]) -> None:
         """Take chunks from `chunks` and keep the workers busy with them."""
         self.chunks = chunks
         self._top_up()

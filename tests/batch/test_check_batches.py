@@ -15,6 +15,7 @@ import pytest
 from batchdata import BATCH_SIZE, PLUGIN_FOLDERS
 
 from claimpolicy.cli import main
+from claimpolicy.io.readers import BOM
 
 SUMMARY = re.compile(
     r"claimpolicy: (\d+) claims? in \d+\.\d\d s \(([\d,]+|-)/s\): "
@@ -155,3 +156,32 @@ def test_jobs_must_be_a_positive_number(tmp_path, jobs, capsys):
     assert (
         f"{jobs!r} is not a number of processes (1 or more)" in capsys.readouterr().err
     )
+
+
+def test_workers_read_crlf_marked_files_as_one_process_does(batch, tmp_path):
+    # Past the first records, workers get NDJSON files in blocks: line
+    # endings, a byte-order mark, a missing last newline and a second file
+    # must come out as they do line by line.
+    path, _ = batch
+    lines = path.read_bytes().splitlines()
+    first, second = tmp_path / "first.ndjson", tmp_path / "second.jsonl"
+    first.write_bytes(BOM + b"\r\n".join(lines))
+    second.write_bytes(b"\n".join(lines[:5000]) + b"\n")
+
+    outputs = {
+        jobs: subprocess.run(
+            command("--jobs", jobs, str(first), str(second)),
+            capture_output=True,
+            env=environment(),
+            check=False,
+        ).stdout
+        for jobs in ("1", "2")
+    }
+
+    assert outputs["2"] == outputs["1"]
+    reports = [orjson.loads(line) for line in outputs["2"].splitlines()]
+    assert len(reports) == len(lines) + 5000
+    # Line 4862 (index 4861) of each file is cut short.
+    assert reports[4861]["findings"][0]["message"].startswith(f"line 4862 of {first}: ")
+    broken = reports[len(lines) + 4861]["findings"][0]["message"]
+    assert broken.startswith(f"line 4862 of {second}: ")

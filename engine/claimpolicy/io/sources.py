@@ -20,16 +20,18 @@ from dataclasses import dataclass
 from typing import BinaryIO, NamedTuple
 
 from claimpolicy.errors import ClaimpolicyError, InputError
-from claimpolicy.io.readers import Reader, Record
+from claimpolicy.io.readers import NdjsonReader, Reader, Record
 from claimpolicy.plugins import PluginHost
 
 __all__ = [
     "READERS_HOOK",
+    "LineBlock",
     "Numbered",
     "ReaderFault",
     "check_readable",
     "guarded_readers",
     "place",
+    "reads_lines_as_they_are",
 ]
 
 READERS_HOOK = "claimpolicy_register_readers"
@@ -50,6 +52,33 @@ class Numbered(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class LineBlock:
+    """Lines `first`, `first + 1`, ... of an NDJSON file, as read: `data`
+    holds them whole, each ended by a newline but perhaps the last.
+
+    A batch sends lines to its workers this way, so that the calling
+    process reads a block of a file where it would otherwise read, wrap
+    and send each line by itself. `lines` splits them as `NdjsonReader`
+    would.
+    """
+
+    data: bytes
+    source: str
+    first: int
+    unit: str = "line"
+
+    def lines(self) -> list[bytes]:
+        lines = self.data.split(b"\n")
+        if self.data.endswith(b"\n"):
+            lines.pop()  # the newline ends the last line; it starts none
+        return [line.rstrip(b"\r") for line in lines]
+
+    @property
+    def count(self) -> int:
+        return self.data.count(b"\n") + (not self.data.endswith(b"\n"))
+
+
+@dataclass(frozen=True, slots=True)
 class ReaderFault:
     """A reader raised instead of giving record `number` of `source`."""
 
@@ -65,6 +94,13 @@ def place(unit: str, number: int, source: str) -> str:
     """Where a record is, in words: "line 7 of claims.ndjson"."""
     shown = "standard input" if source == STDIN else source
     return f"{unit} {number} of {shown}"
+
+
+def reads_lines_as_they_are(reader: Reader) -> bool:
+    """Whether `reader`, guarded or not, is the built-in NDJSON reader,
+    whose records are its file's lines as they are (see `LineBlock`)."""
+    inner = reader.reader if isinstance(reader, _Guarded) else reader
+    return type(inner) is NdjsonReader
 
 
 def guarded_readers(
