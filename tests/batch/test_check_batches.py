@@ -185,3 +185,21 @@ def test_workers_read_crlf_marked_files_as_one_process_does(batch, tmp_path):
     assert reports[4861]["findings"][0]["message"].startswith(f"line 4862 of {first}: ")
     broken = reports[len(lines) + 4861]["findings"][0]["message"]
     assert broken.startswith(f"line 4862 of {second}: ")
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_workers_write_every_format_as_one_process_does(batch, fmt):
+    path, _ = batch
+
+    outputs = [
+        subprocess.run(
+            command("--jobs", jobs, "--format", fmt, str(path)),
+            capture_output=True,
+            env=environment(),
+            check=False,
+        ).stdout
+        for jobs in ("1", "2")
+    ]
+
+    assert outputs[1] == outputs[0]
+    assert outputs[0].count(b"C-") >= 9000  # a report for each claim with an id

@@ -122,8 +122,7 @@ _CODES_REMEMBERED = 4_096
 
 
 def _in_drug_table(tables: Tables, line: Line) -> bool:
-    table = tables.hcpcs(line.service_date)
-    return table is not None and table.drug(line.code) is not None
+    return tables.drug(line.code, line.service_date) is not None
 
 
 def _zero_segments(ndc: str) -> list[str]:

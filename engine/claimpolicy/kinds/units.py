@@ -113,8 +113,7 @@ class UnitLimit(RuleKind):
             limits = index.get(code, [])
             if not from_drugs:
                 return limits
-            table = tables.hcpcs(lines[0].service_date)
-            drug = table.drug(code) if table is not None else None
+            drug = tables.drug(code, lines[0].service_date)
             if drug is None or drug.mue is None:
                 return limits
             # A rule's own row for the code wins over the drug table.
