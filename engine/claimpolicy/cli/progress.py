@@ -74,6 +74,9 @@ class Progress:
         elapsed = time.perf_counter() - self.started
         if self._bar is not None:
             self._update()
+            # The last counts are drawn once, however soon after the last
+            # refresh: a batch done within `mininterval` shows them too.
+            self._bar.refresh()
             self._bar.close()
         rate = f"{self.total / elapsed:,.0f}/s" if elapsed > 0 else "-/s"
         noun = "claim" if self.total == 1 else "claims"
