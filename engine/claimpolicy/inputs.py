@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import select
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,9 +70,9 @@ class Records:
     Iterated, it gives one record at a time. Once a batch goes to worker
     processes, `chunks` gives the rest a chunk at a time, where the lines
     of an NDJSON file read by the built-in reader come as `LineBlock`s
-    read straight from the file: the calling process then no longer reads,
-    wraps and sends each line by itself, which cost it as much as a
-    worker's parsing. Standard input is read line by line throughout.
+    read straight from the file (or standard input): the calling process
+    then no longer reads, wraps and sends each line by itself, which cost
+    it as much as a worker's parsing.
     """
 
     def __init__(self, names: Sequence[str], readers: Mapping[str, Reader]) -> None:
@@ -110,7 +112,7 @@ class Records:
         for name in self._names:
             reader = _reader_for(name, self._readers)
             if name == STDIN:
-                yield from reader.read(sys.stdin.buffer, name)
+                yield from self._file(name, reader, sys.stdin.buffer)
                 continue
             try:
                 with open(name, "rb") as stream:
@@ -137,17 +139,65 @@ class Records:
 
 
 def _blocks(stream: BinaryIO, source: str, first: int) -> Iterator[LineBlock]:
-    """The lines of `stream` from line `first` on, about BLOCK_BYTES at a time."""
+    """The lines of `stream` from line `first` on, up to BLOCK_BYTES at a time.
+
+    A file gives BLOCK_BYTES a read, a pipe what has come (see
+    `_reads_what_has_come`), so a feed that trickles in on standard input
+    waits for no more than the end of the line it is in. A line cut by a
+    read waits for the next one here, not through readline, which would
+    refill the stream's small buffer and leave every later read that little.
+    """
+    read = _reads_what_has_come(stream)
     number = first
-    data = stream.read(BLOCK_BYTES)
-    if first == 1 and not data:
+    unfinished: list[bytes] = []  # the start of a line a read cut
+    data = read(BLOCK_BYTES)
+    if first == 1 and not data and source != STDIN:
         raise InputError(source, "the file is empty")
     while data:
-        if not data.endswith(b"\n"):
-            data += stream.readline()  # the block ends with a whole line
-        if number == 1:  # the first line is whole: a mark is all there
-            data = data.removeprefix(BOM)
-        block = LineBlock(data, source, number)
-        number += block.count
-        yield block
-        data = stream.read(BLOCK_BYTES)
+        end = data.rfind(b"\n") + 1
+        if end == 0:  # no line ends in it: a long line goes on
+            unfinished.append(data)
+        else:
+            unfinished.append(data[:end])
+            block = _line_block(b"".join(unfinished), source, number)
+            number += block.count
+            yield block
+            unfinished = [data[end:]] if end < len(data) else []
+        data = read(BLOCK_BYTES)
+    if unfinished:  # the last line, without a newline
+        yield _line_block(b"".join(unfinished), source, number)
+
+
+def _line_block(data: bytes, source: str, first: int) -> LineBlock:
+    if first == 1:  # a file's first line: it may start with a byte-order mark
+        data = data.removeprefix(BOM)
+    return LineBlock(data, source, first)
+
+
+def _reads_what_has_come(stream: BinaryIO) -> Callable[[int], bytes]:
+    """A read of up to `size` bytes that waits for one read of the stream
+    at most, then takes whatever else is ready without waiting.
+
+    A pipe holds 64 KiB at most: read1 alone would cut a fast feed into
+    blocks of some 60 claims, each a chunk for a worker, where a file
+    gives blocks of 500. Where readiness cannot be asked (no descriptor,
+    or select refuses it), one read1 it is.
+    """
+    read1 = getattr(stream, "read1", None)
+    if read1 is None:
+        return stream.read
+    try:
+        descriptor = stream.fileno()
+        select.select([descriptor], [], [], 0)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return read1  # type: ignore[no-any-return]
+
+    def read(size: int) -> bytes:
+        pieces = [read1(size)]
+        got = len(pieces[0])
+        while pieces[-1] and got < size and select.select([descriptor], [], [], 0)[0]:
+            pieces.append(read1(size - got))
+            got += len(pieces[-1])
+        return b"".join(pieces)
+
+    return read

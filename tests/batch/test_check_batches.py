@@ -203,3 +203,23 @@ def test_workers_write_every_format_as_one_process_does(batch, fmt):
 
     assert outputs[1] == outputs[0]
     assert outputs[0].count(b"C-") >= 9000  # a report for each claim with an id
+
+
+def test_workers_check_standard_input_as_one_process_does(batch):
+    path, _ = batch
+    feed = path.read_bytes()
+
+    outputs = [
+        subprocess.run(
+            command("--jobs", jobs, "-"),
+            input=feed,
+            capture_output=True,
+            env=environment(),
+            check=False,
+        ).stdout
+        for jobs in ("1", "2")
+    ]
+
+    assert outputs[1] == outputs[0]
+    broken = orjson.loads(outputs[1].splitlines()[9711])["findings"][0]["message"]
+    assert broken.startswith("line 9712 of standard input: ")

@@ -5,7 +5,9 @@ every line comes once, in order, with its number and without its ending."""
 from __future__ import annotations
 
 import io
+import os
 import sys
+import threading
 from itertools import islice
 
 import pytest
@@ -108,15 +110,43 @@ def test_a_json_file_among_them_is_read_record_by_record(tmp_path, readers):
     assert chunks[1:] == [[{}, {}], [{}, {}], [{}]]
 
 
-def test_standard_input_stays_line_by_line(monkeypatch, readers):
-    stdin = io.TextIOWrapper(io.BytesIO(b"{}\n" * 5))
-    monkeypatch.setattr(sys, "stdin", stdin)
+class Pipe(io.BytesIO):
+    """Standard input fed by another program: a read gives what has come,
+    one line at a time here, never more."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        super().__init__()
+        self.lines = lines
+        self.reads = 0
+
+    def read1(self, size: int = -1) -> bytes:
+        self.reads += 1
+        return self.lines.pop(0) if self.lines else b""
+
+    def readline(self, size: int = -1) -> bytes:
+        raise AssertionError("readline refills a stream's buffer: read1 only")
+
+
+def test_standard_input_goes_on_in_blocks_of_what_has_come(monkeypatch, readers):
+    pipe = Pipe([b"{}\n", b"{}\n{}\n", b"\n{}"])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(pipe))
     records = Records(["-"], readers)
 
-    chunks = list(records.chunks(2))
+    chunks = records.chunks(2)
 
-    assert [len(chunk) for chunk in chunks] == [2, 2, 1]
-    assert numbered(chunks) == [(b"{}", "-", n) for n in range(1, 6)]
+    assert next(chunks) == LineBlock(b"{}\n", "-", 1)
+    assert pipe.reads == 1  # the first line went on before the next came
+    assert list(chunks) == [
+        LineBlock(b"{}\n{}\n", "-", 2),
+        LineBlock(b"\n", "-", 4),  # what has come of line 5 waits for the rest
+        LineBlock(b"{}", "-", 5),
+    ]
+
+
+def test_empty_standard_input_is_no_claims(monkeypatch, readers):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+
+    assert list(Records(["-"], readers).chunks(2)) == []
 
 
 def test_a_file_emptied_after_the_check_before_the_run_is_named(tmp_path, readers):
@@ -126,3 +156,39 @@ def test_a_file_emptied_after_the_check_before_the_run_is_named(tmp_path, reader
 
     with pytest.raises(InputError, match="the file is empty"):
         list(records.chunks(2))
+
+
+def test_blocks_are_as_large_as_asked_after_the_records(tmp_path, readers):
+    # The line reader leaves the stream's 8 KiB buffer part full: the rest
+    # must still come in blocks of BLOCK_BYTES, not of what that buffer holds.
+    path = tmp_path / "claims.ndjson"
+    path.write_bytes(b"".join(b'{"n": %d}\n' % n for n in range(20_000)))
+    records = Records([str(path)], readers)
+
+    first = list(islice(records, 5))
+    rest = list(records.chunks(500))
+
+    assert len(rest) <= 3
+    assert numbered(first + rest) == line_by_line(path)
+
+
+def test_a_pipe_fed_while_it_is_read_gives_every_line_once(monkeypatch, readers):
+    feed = b"".join(b'{"n": %d}\r\n' % n for n in range(30_000))
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        with open(write_end, "wb", buffering=0) as pipe:
+            for start in range(0, len(feed), 3_000):
+                pipe.write(feed[start : start + 3_000])
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    with open(read_end, "rb") as stdin:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stdin))
+        records = Records(["-"], readers)
+        first = list(islice(records, 3))
+        rest = list(records.chunks(500))
+    writer.join()
+
+    lines = [(b'{"n": %d}' % n, "-", n + 1) for n in range(30_000)]
+    assert numbered(first + rest) == lines
