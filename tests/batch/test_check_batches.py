@@ -32,6 +32,18 @@ def environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
+def run(*argv: str, feed: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """`claimpolicy check ARGV` as a shell runs it, `feed` on standard input."""
+    return subprocess.run(
+        command(*argv), input=feed, capture_output=True, env=environment(), check=False
+    )
+
+
+def by_jobs(*argv: str, feed: bytes | None = None) -> dict[str, bytes]:
+    """The standard output of `check --jobs N ARGV`, for N of 1 and 2."""
+    return {jobs: run("--jobs", jobs, *argv, feed=feed).stdout for jobs in ("1", "2")}
+
+
 def counts(reports: list[dict[str, object]]) -> tuple[int, ...]:
     outcomes = [report["outcome"] for report in reports]
     return tuple(
@@ -43,15 +55,7 @@ def counts(reports: list[dict[str, object]]) -> tuple[int, ...]:
 def runs(batch):
     """`check --jobs N` on the batch, for N of 1 and 2, as a shell runs it."""
     path, _ = batch
-    return {
-        jobs: subprocess.run(
-            command("--jobs", jobs, str(path)),
-            capture_output=True,
-            env=environment(),
-            check=False,
-        )
-        for jobs in ("1", "2")
-    }
+    return {jobs: run("--jobs", jobs, str(path)) for jobs in ("1", "2")}
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -86,9 +90,7 @@ def test_a_broken_line_a_worker_checked_names_its_line_of_the_file(batch, runs):
 def test_piped_stderr_gets_the_summary_and_no_progress_bar(batch):
     path, _ = batch
 
-    result = subprocess.run(
-        command(str(path)), capture_output=True, env=environment(), check=False
-    )
+    result = run(str(path))
 
     stderr = result.stderr.decode()
     assert "\r" not in stderr
@@ -168,15 +170,7 @@ def test_workers_read_crlf_marked_files_as_one_process_does(batch, tmp_path):
     first.write_bytes(BOM + b"\r\n".join(lines))
     second.write_bytes(b"\n".join(lines[:5000]) + b"\n")
 
-    outputs = {
-        jobs: subprocess.run(
-            command("--jobs", jobs, str(first), str(second)),
-            capture_output=True,
-            env=environment(),
-            check=False,
-        ).stdout
-        for jobs in ("1", "2")
-    }
+    outputs = by_jobs(str(first), str(second))
 
     assert outputs["2"] == outputs["1"]
     reports = [orjson.loads(line) for line in outputs["2"].splitlines()]
@@ -191,35 +185,18 @@ def test_workers_read_crlf_marked_files_as_one_process_does(batch, tmp_path):
 def test_workers_write_every_format_as_one_process_does(batch, fmt):
     path, _ = batch
 
-    outputs = [
-        subprocess.run(
-            command("--jobs", jobs, "--format", fmt, str(path)),
-            capture_output=True,
-            env=environment(),
-            check=False,
-        ).stdout
-        for jobs in ("1", "2")
-    ]
+    outputs = by_jobs("--format", fmt, str(path))
 
-    assert outputs[1] == outputs[0]
-    assert outputs[0].count(b"C-") >= 9000  # a report for each claim with an id
+    assert outputs["2"] == outputs["1"]
+    assert outputs["1"].count(b"C-") >= 9000  # a report for each claim with an id
 
 
 def test_workers_check_standard_input_as_one_process_does(batch):
     path, _ = batch
     feed = path.read_bytes()
 
-    outputs = [
-        subprocess.run(
-            command("--jobs", jobs, "-"),
-            input=feed,
-            capture_output=True,
-            env=environment(),
-            check=False,
-        ).stdout
-        for jobs in ("1", "2")
-    ]
+    outputs = by_jobs("-", feed=feed)
 
-    assert outputs[1] == outputs[0]
-    broken = orjson.loads(outputs[1].splitlines()[9711])["findings"][0]["message"]
+    assert outputs["2"] == outputs["1"]
+    broken = orjson.loads(outputs["2"].splitlines()[9711])["findings"][0]["message"]
     assert broken.startswith("line 9712 of standard input: ")
