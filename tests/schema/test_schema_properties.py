@@ -18,6 +18,7 @@ from claimpolicy.validation import ClaimValidator, is_valid_npi
 
 SCHEMA_FILE = Path(__file__).parents[2] / "schemas" / "claim.schema.json"
 SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+PASSING_EXAMPLE = Path(__file__).parents[2] / "examples" / "infusion-visit-pass.json"
 FAST = ClaimValidator(SCHEMA, engine="fast")
 REFERENCE = ClaimValidator(SCHEMA, engine="reference")
 
@@ -218,3 +219,18 @@ def test_the_quick_test_checks_the_npi_it_leaves_out_of_the_schema(document, npi
 
     assert quick_verdict(document) is False
     assert [p.pointer for p in REFERENCE.problems(document)] == ["/provider/npi"]
+
+
+def test_a_schema_without_the_npi_where_expected_still_gets_a_quick_test():
+    moved = json.loads(json.dumps(SCHEMA))
+    del moved["$defs"]["provider"]
+    moved["properties"]["provider"] = {
+        "type": "object",
+        "properties": {"npi": {"type": "string", "format": "npi"}},
+    }
+    quick = ClaimValidator(moved, engine="fast").quick_is_valid
+    document = json.loads(PASSING_EXAMPLE.read_text(encoding="utf-8"))
+
+    assert quick(document) is True
+    document["provider"]["npi"] = "1234567890"  # a wrong check digit
+    assert quick(document) is False
