@@ -27,7 +27,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -255,7 +255,7 @@ class _Checker:
         return outputs, bytes(outcomes)
 
     def _lines(
-        self, texts: list[bytes] | list[bytes | str], source: str, first: int, unit: str
+        self, texts: Sequence[bytes | str], source: str, first: int, unit: str
     ) -> _Result:
         engine, encoder = self.engine, self.encoder
         outputs = []

@@ -106,6 +106,9 @@ class Records:
             yield chunk
 
     def _blocks_wanted(self) -> bool:
+        # A method, not the attribute read in place: chunks() sets the flag
+        # while _file is suspended, which a type checker cannot see and
+        # would take the second test of it for dead code.
         return self._in_blocks
 
     def _records(self) -> Iterator[Record]:
