@@ -2,8 +2,9 @@
 
 Records are read lazily and each result is handed on as soon as it is ready,
 so memory stays flat whatever the size of the batch. A batch starts in the
-calling process; once it has shown itself large (`PARALLEL_AFTER` records),
-the rest is spread over worker processes in chunks of raw records (the
+calling process, NDJSON lines a block at a time; once it has shown itself
+large (`PARALLEL_AFTER` records, or the block that passes them), the rest is
+spread over worker processes in chunks of raw records (the
 lines of an NDJSON file as blocks of the file, see `inputs.Records`), at
 most `IN_FLIGHT_PER_JOB` chunks per worker at a time. A forked worker starts
 with the caller's engine, packs and code sets already loaded; elsewhere
@@ -39,7 +40,7 @@ import orjson
 from claimpolicy._plugin_calls import plugin_failed, raised_type
 from claimpolicy.engine import Engine
 from claimpolicy.errors import ClaimpolicyError
-from claimpolicy.inputs import Records
+from claimpolicy.inputs import Records, grouped
 from claimpolicy.io.formats import Encoder
 from claimpolicy.io.output import FORMATS_HOOK, guarded_encoder
 from claimpolicy.io.readers import BrokenInput, Record
@@ -189,31 +190,34 @@ def check_runs(
     arguments: Any = None,
 ) -> Iterator[tuple[list[Any], list[str]]]:
     """What `check_stream` gives, a run of records at a time: `(outputs,
-    outcomes)` of one record while the batch is checked in this process,
-    of a whole chunk once workers check it.
+    outcomes)` of a block of NDJSON lines or of one other record while the
+    batch is checked in this process, of a whole chunk once workers check it.
 
-    A writer takes a worker's chunk in one call, not one per record, which
-    is most of what the calling process does while the workers check.
+    A writer takes a run in one call, not one per record: per record, the
+    calls between the file and the writer cost about a tenth of checking
+    a claim, and with workers they are most of what the calling process does.
     """
     if jobs is None:
         jobs = default_jobs()
     local = _Checker(engine, encoder)
-    iterator = iter(records)
     unshareable = arguments is None or (encoder is not None and format_name is None)
-    if jobs <= 1 or unshareable:
-        for output, outcome in local.each(iterator):
-            yield [output], [outcome]
-        return
-
-    # The first records are checked here, each written as soon as it is
-    # ready; a batch that goes on past them is large enough for workers.
-    for output, outcome in local.each(islice(iterator, PARALLEL_AFTER)):
-        yield [output], [outcome]
+    parallel = jobs > 1 and not unshareable
     chunks: Iterator[_Chunk]
-    if isinstance(records, Records):  # files: NDJSON goes on in blocks
-        chunks = records.chunks(CHUNK_SIZE)
+    if isinstance(records, Records):  # files: NDJSON lines come in blocks
+        items = records.items()
+        yield from _runs_here(local, items, PARALLEL_AFTER if parallel else None)
+        chunks = grouped(items, CHUNK_SIZE)
     else:
+        iterator = iter(records)
+        # The first records are checked here, each written as soon as it is
+        # ready; a batch that goes on past them is large enough for workers.
+        for output, outcome in local.each(
+            islice(iterator, PARALLEL_AFTER) if parallel else iterator
+        ):
+            yield [output], [outcome]
         chunks = iter(lambda: list(islice(iterator, CHUNK_SIZE)), [])
+    if not parallel:
+        return
     first = next(chunks, None)
     if first is None:
         return
@@ -222,6 +226,32 @@ def check_runs(
         pool.feed(chain([first], chunks))
         for outputs, outcomes in pool.results():
             yield outputs, [OUTCOMES[code] for code in outcomes]
+
+
+def _runs_here(
+    local: _Checker, items: Iterator[Record | LineBlock], most: int | None
+) -> Iterator[tuple[list[Any], list[str]]]:
+    """Check `items` in this process, a block or a record at a time, until
+    `most` records are done (None: all of them).
+
+    A block's reports go out together, which spares every claim a round
+    through the generators between the file and the writer; a block of
+    standard input holds what had come, so a feed that trickles in still
+    gets each report before it sends the next claim. `most` may be passed
+    by up to a block.
+    """
+    done = 0
+    for item in items:
+        if type(item) is LineBlock:
+            outputs, codes = local.chunk(item)
+            yield outputs, [OUTCOMES[code] for code in codes]
+            done += len(codes)
+        else:
+            output, outcome = local.one(item)
+            yield [output], [outcome]
+            done += 1
+        if most is not None and done >= most:
+            return
 
 
 class _Checker:
@@ -240,6 +270,11 @@ class _Checker:
             else:
                 report = check_record(engine, record)
             yield (encoder(report) if encoder else report), report.outcome
+
+    def one(self, record: Record) -> tuple[Any, str]:
+        """The output and outcome of one record."""
+        report = check_record(self.engine, record)
+        return (self.encoder(report) if self.encoder else report), report.outcome
 
     def chunk(self, chunk: _Chunk) -> _Result:
         """The outputs and outcome codes of a chunk's records, in order."""

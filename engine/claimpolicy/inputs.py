@@ -59,20 +59,20 @@ def records(names: Sequence[str], readers: Mapping[str, Reader]) -> Records:
     return Records(names, readers)
 
 
-#: Bytes of an NDJSON file read at a time once a batch goes to workers:
-#: about 450 claims of a kilobyte, near the records of one chunk.
+#: Bytes of an NDJSON file read at a time when a batch takes it in blocks:
+#: about 450 claims of a kilobyte, near the records of a worker's chunk.
 BLOCK_BYTES = 1 << 19
 
 
 class Records:
     """Every record of every file named, in order, read lazily.
 
-    Iterated, it gives one record at a time. Once a batch goes to worker
-    processes, `chunks` gives the rest a chunk at a time, where the lines
-    of an NDJSON file read by the built-in reader come as `LineBlock`s
-    read straight from the file (or standard input): the calling process
-    then no longer reads, wraps and sends each line by itself, which cost
-    it as much as a worker's parsing.
+    Iterated, it gives one record at a time. `items` gives the rest with
+    the lines of an NDJSON file read by the built-in reader as
+    `LineBlock`s, read straight from the file (or standard input), and
+    `chunks` gathers those items for workers. A batch takes its records
+    that way: reading, wrapping and handing on each line by itself cost
+    about as much as parsing it.
     """
 
     def __init__(self, names: Sequence[str], readers: Mapping[str, Reader]) -> None:
@@ -87,23 +87,15 @@ class Records:
     def __next__(self) -> Record:
         return next(self._each)
 
+    def items(self) -> Iterator[Record | LineBlock]:
+        """The records not yet given, the lines of an NDJSON file (read by
+        the built-in reader) as `LineBlock`s of up to BLOCK_BYTES."""
+        self._in_blocks = True
+        return self._each
+
     def chunks(self, size: int) -> Iterator[list[Record] | LineBlock]:
         """The records not yet given: lists of at most `size`, and blocks."""
-        self._in_blocks = True
-        chunk: list[Record] = []
-        for item in self._each:
-            if type(item) is LineBlock:
-                if chunk:
-                    yield chunk
-                    chunk = []
-                yield item
-                continue
-            chunk.append(item)
-            if len(chunk) == size:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
+        return grouped(self.items(), size)
 
     def _blocks_wanted(self) -> bool:
         # A method, not the attribute read in place: chunks() sets the flag
@@ -139,6 +131,27 @@ class Records:
         # The stream stands at the start of line `taken + 1`: what the line
         # reader took of its buffer, it took whole lines of.
         yield from _blocks(stream, name, taken + 1)
+
+
+def grouped(
+    items: Iterator[Record | LineBlock], size: int
+) -> Iterator[list[Record] | LineBlock]:
+    """`items` with the records between blocks gathered in lists of at
+    most `size`; each block stays one item."""
+    chunk: list[Record] = []
+    for item in items:
+        if type(item) is LineBlock:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield item
+            continue
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _blocks(stream: BinaryIO, source: str, first: int) -> Iterator[LineBlock]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pty
 import re
+import select
 import subprocess
 import sys
 
@@ -200,3 +201,35 @@ def test_workers_check_standard_input_as_one_process_does(batch):
     assert outputs["2"] == outputs["1"]
     broken = orjson.loads(outputs["2"].splitlines()[9711])["findings"][0]["message"]
     assert broken.startswith("line 9712 of standard input: ")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_feed_fed_claim_by_claim_gets_each_report_before_the_next_claim(batch, jobs):
+    # A pipe on both sides and an ordinary buffered standard output (no
+    # PYTHONUNBUFFERED): each report must come out while the feed is still
+    # open, not when a buffer fills or the feed ends.
+    path, expected_ids = batch
+    lines = path.read_bytes().splitlines(keepends=True)[:3]
+    env = {k: v for k, v in environment().items() if k != "PYTHONUNBUFFERED"}
+    process = subprocess.Popen(
+        command("--jobs", jobs, "-"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        for line, expected in zip(lines, expected_ids, strict=False):
+            process.stdin.write(line)
+            process.stdin.flush()
+            ready, _, _ = select.select([process.stdout], [], [], 30)
+            assert ready, "no report came while the feed waited for it"
+            report = orjson.loads(process.stdout.readline())
+            assert report["claim_id"] == expected
+    finally:
+        process.stdin.close()
+        process.wait(timeout=60)
+        process.stdout.close()
+    assert process.returncode in (0, 1)

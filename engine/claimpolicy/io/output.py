@@ -64,6 +64,7 @@ class Output:
     ) -> None:
         self.plugin = plugin
         self.name = fmt.name
+        self.stream = stream
         self.failed = False
         self.writer: ReportWriter = self._call(
             "opening", fmt.open, stream, evidence=evidence
@@ -85,6 +86,10 @@ class Output:
             raise  # the reader went away (`| head`): not the format's fault
         except Exception as error:
             raise self._failed(error, "writing a report") from None
+
+    def flush(self) -> None:
+        """Send what was written so far on to the stream's reader."""
+        self._call("writing a report", self.stream.flush)
 
     def close(self) -> None:
         """Finish the output, unless the format already failed."""
