@@ -195,6 +195,24 @@ def run(
     return recorder.calls
 
 
+def run_each(
+    kind: RuleKind,
+    rules: Sequence[Rule],
+    documents: Sequence[Mapping[str, Any]],
+    tables: Any = None,
+) -> list[list[Emitted]]:
+    """Compile `rules` with `kind` once and check each document in turn, as
+    a batch does: what the check remembers from one claim meets the next."""
+    check = kind.compile(rules, tables or FakeTables())
+    assert check is not None
+    found = []
+    for document in documents:
+        recorder = Recorder()
+        check(PreparedClaim(document), recorder)
+        found.append(recorder.calls)
+    return found
+
+
 @cache
 def _engine() -> Engine:
     # Loading packs is the expensive part: one engine for every test.

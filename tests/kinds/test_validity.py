@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from code_tables import tables
-from factory import claim, findings, line, params_problems, rule, run
+from factory import claim, findings, line, params_problems, rule, run, run_each
 
 from claimpolicy.kinds.validity import Icd10cmValid, ProcedureCodeActive
 
@@ -109,6 +109,39 @@ def test_a_code_used_before_it_was_added_names_its_start() -> None:
     assert (
         run(CODES, [INACTIVE], claim(line("Q5121", day="2020-07-01")), tables()) == []
     )
+
+
+def test_a_code_remembered_valid_is_judged_again_past_its_span() -> None:
+    # One compiled check, as in a batch: J9310 found valid in 2018 must not
+    # pass in 2019, nor Q5121 found valid on 2020-07-01 the day before.
+    documents = [
+        claim(line("J9310", day="2018-12-31")),
+        claim(line("J9310", day="2019-01-01")),
+        claim(line("Q5121", day="2020-07-01")),
+        claim(line("Q5121", day="2020-06-30")),
+        claim(line("J9310", day="2018-06-01"), line("Q5121", day="2020-07-02")),
+    ]
+    emitted = run_each(CODES, [INACTIVE, UNKNOWN], documents, tables())
+    assert [[e.message for e in found] for found in emitted] == [
+        [],
+        ["J9310 ended on 2018-12-31 and is not valid for a service on 2019-01-01"],
+        [],
+        ["Q5121 is valid from 2020-07-01, after the service date 2020-06-30"],
+        [],
+    ]
+
+
+def test_a_diagnosis_remembered_billable_in_one_year_is_judged_again_in_the_next() -> (
+    None
+):
+    # Through one engine, whose compiled checks remember across claims: G35
+    # is billable in FY2025 and a header from 2025-10-01 (FY2026).
+    fired = [
+        ("cms-core/DX-CODE-VALID", None)
+        in findings(claim(line("99214", day=day), diagnoses=["G35"]))
+        for day in ("2025-09-30", "2025-10-01", "2025-09-29", "2025-10-02")
+    ]
+    assert fired == [False, True, False, True]
 
 
 def test_a_deleted_cpt_code_is_inactive() -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from claimpolicy.claim import Line, PreparedClaim
 from claimpolicy.kinds._text import dotted
@@ -47,16 +47,26 @@ class Icd10cmValid(RuleKind):
         if not rules:
             return None
 
-        # A batch reports the same diagnoses on the same days over and over:
-        # the codes found billable on a day are remembered (bounded, for
-        # memory), so that a claim of billable codes costs one set test.
+        # A batch reports the same diagnoses over and over: the codes found
+        # billable in a fiscal year's table are remembered (bounded, for
+        # memory), and every day of that year shares the memory, so that a
+        # claim of billable codes costs one set test.
         billable_by_day: dict[date, set[str]] = {}
+        billable_by_table: dict[Any, set[str]] = {}
+
+        def billable_on(day: date) -> set[str]:
+            table = tables.icd10cm(day)
+            found = billable_by_table.get(table)
+            if found is None:
+                found = billable_by_table[table] = set()
+            _remember(billable_by_day, day, found)
+            return found
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
             day = claim.service_date
             billable = billable_by_day.get(day)
             if billable is None:
-                billable = _remember(billable_by_day, day)
+                billable = billable_on(day)
             # An empty list of diagnoses is a subset of anything, and the
             # claim must still hear that no code set is in force.
             if claim.diagnoses and billable.issuperset(claim.diagnoses):
@@ -105,18 +115,21 @@ class Icd10cmValid(RuleKind):
         return check
 
 
-# How many days, and how many codes a day, the validity checks remember.
+# How many days, and how many codes a table, the validity checks remember.
 _DAYS_REMEMBERED = 4_096
 _REMEMBERED = 4_096
 
+#: A code found valid -> the first and last day of its validity.
+_Spans = dict[str, tuple[date, date]]
+_Memory = TypeVar("_Memory", set[str], _Spans)
 
-def _remember(by_day: dict[date, set[str]], day: date) -> set[str]:
-    """A new, empty memory for `day`; all days are forgotten at the bound."""
+
+def _remember(by_day: dict[date, _Memory], day: date, memory: _Memory) -> None:
+    """`memory` as that of `day`; all days are forgotten at the bound (the
+    memories stay with their tables)."""
     if len(by_day) >= _DAYS_REMEMBERED:
         by_day.clear()
-    found: set[str] = set()
-    by_day[day] = found
-    return found
+    by_day[day] = memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,34 +162,56 @@ class ProcedureCodeActive(RuleKind):
         for rule in rules:
             by_problem[rule.params["problem"]].append(rule)
 
-        # A batch bills the same codes on the same days over and over: the
-        # codes found valid on a day are not looked up again (bounded, for
-        # memory), so that a valid line costs one set lookup.
-        valid_by_day: dict[date, set[str]] = {}
+        # A batch bills the same codes over and over: a code found valid is
+        # remembered with the span of days its table gives it (bounded, for
+        # memory), and every day on which the same tables are in force shares
+        # the memory, so that a valid line costs one lookup and a comparison.
+        spans_by_day: dict[date, _Spans] = {}
+        spans_by_tables: dict[tuple[Any, Any], _Spans] = {}
+
+        def spans_on(day: date) -> _Spans:
+            in_force = (tables.hcpcs(day), tables.procedures(day))
+            found = spans_by_tables.get(in_force)
+            if found is None:
+                found = spans_by_tables[in_force] = {}
+            _remember(spans_by_day, day, found)
+            return found
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
             day = claim.service_date
-            valid = valid_by_day.get(day)
-            if valid is None:
-                valid = _remember(valid_by_day, day)
+            spans = spans_by_day.get(day)
+            if spans is None:
+                spans = spans_on(day)
             for line in claim.lines:
                 if line.service_date != day:
                     day = line.service_date
-                    valid = valid_by_day.get(day)
-                    if valid is None:
-                        valid = _remember(valid_by_day, day)
-                if line.code in valid:
+                    spans = spans_by_day.get(day)
+                    if spans is None:
+                        spans = spans_on(day)
+                span = spans.get(line.code)
+                if span is not None and span[0] <= day <= span[1]:
                     continue
                 found = _judge(line, tables)
                 if found is None:
-                    if len(valid) < _REMEMBERED:
-                        valid.add(line.code)
+                    if len(spans) < _REMEMBERED:
+                        spans[line.code] = _valid_span(line, tables)
                     continue
                 problem, message, evidence = found
                 for rule in by_problem[problem]:
                     emit(rule, message, line=line, at="/code", evidence=evidence)
 
         return check
+
+
+def _valid_span(line: Line, tables: Tables) -> tuple[date, date]:
+    """The first and last day on which the line's code is valid, in the
+    table in force on the line's date (which `_judge` found it valid in)."""
+    day = line.service_date
+    system = HCPCS if line.code[0].isalpha() else CPT
+    table = tables.hcpcs(day) if system == HCPCS else tables.procedures(day)
+    known = _lookup(table, line.code, system)
+    assert known is not None, "asked only of a code found valid"
+    return known.added, known.terminated or date.max
 
 
 def _judge(line: Line, tables: Tables) -> tuple[str, str, dict[str, Any]] | None:
