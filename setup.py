@@ -35,6 +35,7 @@ COMPILED = [
     "engine/claimpolicy/engine.py",
     "engine/claimpolicy/ruleset.py",
     "engine/claimpolicy/kinds/_code_rows.py",
+    "engine/claimpolicy/kinds/_memory.py",
     "engine/claimpolicy/kinds/_reads.py",
     "engine/claimpolicy/kinds/_text.py",
     "engine/claimpolicy/kinds/add_ons.py",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimpolicy.claim import PreparedClaim, normalize_icd
+from claimpolicy.kinds._memory import CODES_REMEMBERED
 from claimpolicy.kinds._text import dotted
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import DIAGNOSIS_LIST
@@ -108,7 +109,7 @@ class Demographic(RuleKind):
         found_by_code: dict[str, list[_Restriction]] = {}
 
         def find(code: str) -> list[_Restriction]:
-            if len(found_by_code) >= _CODES_REMEMBERED:
+            if len(found_by_code) >= CODES_REMEMBERED:
                 found_by_code.clear()
             found = found_by_code[code] = index.find(code)
             return found
@@ -147,9 +148,6 @@ class Demographic(RuleKind):
                     )
 
         return check
-
-
-_CODES_REMEMBERED = 4_096
 
 
 def _sex_conflict(claim: PreparedClaim, code: str, sex: str) -> str | None:

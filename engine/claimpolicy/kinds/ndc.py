@@ -14,9 +14,9 @@ against the FDA NDC directory.)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.kinds._memory import CODES_REMEMBERED, TableMemories
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
 
@@ -65,20 +65,16 @@ class Ndc(RuleKind):
 
         # Most lines have no NDC and are no drug: asking the drug table for
         # each would cost more than the rest of the check. The rules such a
-        # line answers to depend only on its code and date, and a batch bills
-        # the same codes on the same days, so they are remembered per day
-        # (bounded, for memory).
-        missing_by_day: dict[date, dict[str, list[Rule]]] = {}
-
-        def remember_day(day: date) -> dict[str, list[Rule]]:
-            if len(missing_by_day) >= _DAYS_REMEMBERED:
-                missing_by_day.clear()
-            found: dict[str, list[Rule]] = {}
-            missing_by_day[day] = found
-            return found
+        # line answers to depend only on its code and the HCPCS table in
+        # force, and a batch bills the same codes over and over, so they are
+        # remembered.
+        memories: TableMemories[dict[str, list[Rule]]] = TableMemories(
+            tables.hcpcs, dict
+        )
+        missing_by_day = memories.by_day
 
         def remember_code(remembered: dict[str, list[Rule]], line: Line) -> list[Rule]:
-            if len(remembered) >= _CODES_REMEMBERED:
+            if len(remembered) >= CODES_REMEMBERED:
                 remembered.clear()
             found = remembered[line.code] = rules_for(MISSING, line)
             return found
@@ -86,7 +82,7 @@ class Ndc(RuleKind):
         def check(claim: PreparedClaim, emit: Emit) -> None:
             # `or`: a day whose memory is empty simply starts a fresh one.
             day = claim.service_date
-            remembered = missing_by_day.get(day) or remember_day(day)
+            remembered = missing_by_day.get(day) or memories.on(day)
             for line in claim.lines:
                 ndc = line.ndc
                 if ndc is None:
@@ -95,7 +91,7 @@ class Ndc(RuleKind):
                     line_day = line.service_date
                     if line_day is not day and line_day != day:
                         day = line_day
-                        remembered = missing_by_day.get(day) or remember_day(day)
+                        remembered = missing_by_day.get(day) or memories.on(day)
                     found = remembered.get(line.code)
                     if found is None:
                         found = remember_code(remembered, line)
@@ -114,11 +110,6 @@ class Ndc(RuleKind):
                         _malformed(rule, emit, line, zero)
 
         return check
-
-
-# Bounds of what the check remembers about codes without an NDC.
-_DAYS_REMEMBERED = 4_096
-_CODES_REMEMBERED = 4_096
 
 
 def _in_drug_table(tables: Tables, line: Line) -> bool:

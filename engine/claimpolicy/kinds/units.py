@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.kinds._memory import CODES_REMEMBERED, TableMemories
 from claimpolicy.kinds._text import units
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_PATTERN, expand_procedures
@@ -130,23 +131,19 @@ class UnitLimit(RuleKind):
                 for rule in missing
             ]
 
-        # The limits of a code depend only on the code and the date of its
-        # first line, and a batch bills the same codes on the same days: they
-        # are remembered per day (bounded, for memory), so that a code costs
-        # one dict lookup instead of a drug table lookup and a list.
-        limits_by_day: dict[date, dict[str, list[_Limit]]] = {}
-
-        def remember_day(day: date) -> dict[str, list[_Limit]]:
-            if len(limits_by_day) >= _DAYS_REMEMBERED:
-                limits_by_day.clear()
-            found: dict[str, list[_Limit]] = {}
-            limits_by_day[day] = found
-            return found
+        # The limits of a code depend only on the code and the HCPCS table in
+        # force on its first line's date, and a batch bills the same codes
+        # over and over: they are remembered, so that a code costs one dict
+        # lookup instead of a drug table lookup and a list.
+        memories: TableMemories[dict[str, list[_Limit]]] = TableMemories(
+            tables.hcpcs, dict
+        )
+        limits_by_day = memories.by_day
 
         def remember_code(
             remembered: dict[str, list[_Limit]], code: str, lines: list[Line]
         ) -> list[_Limit]:
-            if len(remembered) >= _CODES_REMEMBERED:
+            if len(remembered) >= CODES_REMEMBERED:
                 remembered.clear()
             found = remembered[code] = limits_of(code, lines)
             return found
@@ -154,14 +151,14 @@ class UnitLimit(RuleKind):
         def check(claim: PreparedClaim, emit: Emit) -> None:
             # `or`: a day whose memory is empty simply starts a fresh one.
             day = claim.service_date
-            remembered = limits_by_day.get(day) or remember_day(day)
+            remembered = limits_by_day.get(day) or memories.on(day)
             for code, lines in claim.lines_by_code.items():
                 # `is not` first: the lines of a claim share their date
                 # objects, and comparing dates is a call through Python.
                 first_day = lines[0].service_date
                 if first_day is not day and first_day != day:
                     day = first_day
-                    remembered = limits_by_day.get(day) or remember_day(day)
+                    remembered = limits_by_day.get(day) or memories.on(day)
                 limits = remembered.get(code)
                 if limits is None:
                     limits = remember_code(remembered, code, lines)
@@ -179,11 +176,6 @@ class UnitLimit(RuleKind):
                     _check_limit(emit, limit, lines)
 
         return check
-
-
-# Bounds of what the check remembers about the limits of codes.
-_DAYS_REMEMBERED = 4_096
-_CODES_REMEMBERED = 4_096
 
 
 def _check_limit(emit: Emit, limit: _Limit, lines: list[Line]) -> None:

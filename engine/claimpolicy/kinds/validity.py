@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.kinds._memory import CODES_REMEMBERED, TableMemories
 from claimpolicy.kinds._text import dotted
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 
@@ -48,25 +49,16 @@ class Icd10cmValid(RuleKind):
             return None
 
         # A batch reports the same diagnoses over and over: the codes found
-        # billable in a fiscal year's table are remembered (bounded, for
-        # memory), and every day of that year shares the memory, so that a
-        # claim of billable codes costs one set test.
-        billable_by_day: dict[date, set[str]] = {}
-        billable_by_table: dict[Any, set[str]] = {}
-
-        def billable_on(day: date) -> set[str]:
-            table = tables.icd10cm(day)
-            found = billable_by_table.get(table)
-            if found is None:
-                found = billable_by_table[table] = set()
-            _remember(billable_by_day, day, found)
-            return found
+        # billable in a fiscal year's table are remembered, so that a claim
+        # of billable codes costs one set test.
+        memories: TableMemories[set[str]] = TableMemories(tables.icd10cm, set)
+        billable_by_day = memories.by_day
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
             day = claim.service_date
             billable = billable_by_day.get(day)
             if billable is None:
-                billable = billable_on(day)
+                billable = memories.on(day)
             # An empty list of diagnoses is a subset of anything, and the
             # claim must still hear that no code set is in force.
             if claim.diagnoses and billable.issuperset(claim.diagnoses):
@@ -90,7 +82,7 @@ class Icd10cmValid(RuleKind):
                     continue
                 status = table.status(code)
                 if status == "billable":
-                    if len(billable) < _REMEMBERED:
+                    if len(billable) < CODES_REMEMBERED:
                         billable.add(code)
                     continue
                 if status == "header":
@@ -115,21 +107,8 @@ class Icd10cmValid(RuleKind):
         return check
 
 
-# How many days, and how many codes a table, the validity checks remember.
-_DAYS_REMEMBERED = 4_096
-_REMEMBERED = 4_096
-
 #: A code found valid -> the first and last day of its validity.
 _Spans = dict[str, tuple[date, date]]
-_Memory = TypeVar("_Memory", set[str], _Spans)
-
-
-def _remember(by_day: dict[date, _Memory], day: date, memory: _Memory) -> None:
-    """`memory` as that of `day`; all days are forgotten at the bound (the
-    memories stay with their tables)."""
-    if len(by_day) >= _DAYS_REMEMBERED:
-        by_day.clear()
-    by_day[day] = memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,37 +142,31 @@ class ProcedureCodeActive(RuleKind):
             by_problem[rule.params["problem"]].append(rule)
 
         # A batch bills the same codes over and over: a code found valid is
-        # remembered with the span of days its table gives it (bounded, for
-        # memory), and every day on which the same tables are in force shares
-        # the memory, so that a valid line costs one lookup and a comparison.
-        spans_by_day: dict[date, _Spans] = {}
-        spans_by_tables: dict[tuple[Any, Any], _Spans] = {}
+        # remembered with the span of days its table gives it, so that a
+        # valid line costs one lookup and a comparison.
+        def in_force(day: date) -> tuple[Any, Any]:
+            return tables.hcpcs(day), tables.procedures(day)
 
-        def spans_on(day: date) -> _Spans:
-            in_force = (tables.hcpcs(day), tables.procedures(day))
-            found = spans_by_tables.get(in_force)
-            if found is None:
-                found = spans_by_tables[in_force] = {}
-            _remember(spans_by_day, day, found)
-            return found
+        memories: TableMemories[_Spans] = TableMemories(in_force, dict)
+        spans_by_day = memories.by_day
 
         def check(claim: PreparedClaim, emit: Emit) -> None:
             day = claim.service_date
             spans = spans_by_day.get(day)
             if spans is None:
-                spans = spans_on(day)
+                spans = memories.on(day)
             for line in claim.lines:
                 if line.service_date != day:
                     day = line.service_date
                     spans = spans_by_day.get(day)
                     if spans is None:
-                        spans = spans_on(day)
+                        spans = memories.on(day)
                 span = spans.get(line.code)
                 if span is not None and span[0] <= day <= span[1]:
                     continue
                 found = _judge(line, tables)
                 if found is None:
-                    if len(spans) < _REMEMBERED:
+                    if len(spans) < CODES_REMEMBERED:
                         spans[line.code] = _valid_span(line, tables)
                     continue
                 problem, message, evidence = found
