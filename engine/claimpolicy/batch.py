@@ -10,8 +10,8 @@ most `IN_FLIGHT_PER_JOB` chunks per worker at a time. A forked worker starts
 with the caller's engine, packs and code sets already loaded; elsewhere
 (spawn) each worker builds its own from the command line's arguments, so
 packs load once per worker. Workers send back encoded reports, and the
-results come out in input order. While the workers start, the calling
-process checks the next chunks itself rather than wait.
+results come out in input order. While spawned workers load their packs,
+the calling process checks the next chunks itself rather than wait.
 
 With workers, reports come back a chunk at a time: a feed that trickles in
 on standard input (a claim now and then) gets each report sooner with
@@ -28,7 +28,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -67,8 +67,9 @@ __all__ = [
 #: Records sent to a worker at a time: large enough that sending them costs
 #: next to nothing, small enough that a chunk's results are never far off.
 CHUNK_SIZE = 500
-#: Records checked in the calling process before any worker starts: a batch
-#: smaller than this is done before workers would have loaded their packs.
+#: Records checked in the calling process before any worker starts (unless
+#: the files left to read hold as many again, see `_large`): a batch smaller
+#: than this is done before workers would have loaded their packs.
 PARALLEL_AFTER = 4_000
 #: Chunks waiting or being checked per worker; bounds the memory of a batch.
 IN_FLIGHT_PER_JOB = 3
@@ -205,7 +206,9 @@ def check_runs(
     chunks: Iterator[_Chunk]
     if isinstance(records, Records):  # files: NDJSON lines come in blocks
         items = records.items()
-        yield from _runs_here(local, items, PARALLEL_AFTER if parallel else None)
+        yield from _runs_here(
+            local, items, PARALLEL_AFTER if parallel else None, records.unread_bytes
+        )
         chunks = grouped(items, CHUNK_SIZE)
     else:
         iterator = iter(records)
@@ -229,10 +232,14 @@ def check_runs(
 
 
 def _runs_here(
-    local: _Checker, items: Iterator[Record | LineBlock], most: int | None
+    local: _Checker,
+    items: Iterator[Record | LineBlock],
+    most: int | None,
+    unread_bytes: Callable[[], int | None],
 ) -> Iterator[tuple[list[Any], list[str]]]:
     """Check `items` in this process, a block or a record at a time, until
-    `most` records are done (None: all of them).
+    `most` records are done (None: all of them), or sooner when the files
+    left to read hold at least as many lines again as `most`.
 
     A block's reports go out together, which spares every claim a round
     through the generators between the file and the writer; a block of
@@ -246,12 +253,28 @@ def _runs_here(
             outputs, codes = local.chunk(item)
             yield outputs, [OUTCOMES[code] for code in codes]
             done += len(codes)
-        else:
-            output, outcome = local.one(item)
-            yield [output], [outcome]
-            done += 1
+            if most is not None and _large(
+                done, len(codes), len(item.data), unread_bytes(), most
+            ):
+                return
+            continue
+        output, outcome = local.one(item)
+        yield [output], [outcome]
+        done += 1
         if most is not None and done >= most:
             return
+
+
+def _large(done: int, lines: int, size: int, unread: int | None, most: int) -> bool:
+    """Whether a batch is past `most` records, or the bytes left to read
+    hold at least `most` more lines as long as the last block's (`lines`
+    in `size` bytes): then the other cores need not sit idle while this
+    process checks the first `most` alone."""
+    if done >= most:
+        return True
+    if unread is None or not lines:
+        return False
+    return unread * lines >= most * size
 
 
 class _Checker:
@@ -403,9 +426,9 @@ def _check_chunk(chunk: _Chunk) -> _Result:
 class _Pool:
     """Worker processes fed chunks, with a bounded number in flight.
 
-    Until the first worker has answered (they are still loading their
-    packs), the calling process checks the next chunks itself rather than
-    wait; their results take their place in the queue, so order holds.
+    Until the first spawned worker has answered (they are still loading
+    their packs), the calling process checks the next chunks itself rather
+    than wait; their results take their place in the queue, so order holds.
     """
 
     def __init__(self, jobs: int, setup: _Setup, local: _Checker) -> None:
@@ -425,7 +448,9 @@ class _Pool:
         )
         self.queue: deque[Future[_Result] | _Result] = deque()
         self.in_flight = 0
-        self.warm = False
+        # A forked worker is ready within milliseconds: checking here
+        # meanwhile would only take a core from it.
+        self.warm = forked
         self.chunks: Iterator[_Chunk] = iter(())
 
     def __enter__(self) -> _Pool:

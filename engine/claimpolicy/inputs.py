@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import select
+import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -79,6 +81,7 @@ class Records:
         self._names = list(names)
         self._readers = readers
         self._in_blocks = False
+        self._reading: tuple[int, BinaryIO] | None = None  # (index, stream)
         self._each = self._records()
 
     def __iter__(self) -> Records:
@@ -103,17 +106,34 @@ class Records:
         # would take the second test of it for dead code.
         return self._in_blocks
 
+    def unread_bytes(self) -> int | None:
+        """Bytes of the files named that are not read yet; None when that
+        cannot be known (standard input that is not a file)."""
+        if self._reading is None:
+            return None
+        index, stream = self._reading
+        try:
+            left = _size(stream.fileno()) - stream.tell()
+            for name in self._names[index + 1 :]:
+                left += _size(sys.stdin.fileno()) if name == STDIN else _size(name)
+        except (OSError, ValueError, io.UnsupportedOperation, _NotAFile):
+            return None
+        return max(left, 0)
+
     def _records(self) -> Iterator[Record]:
-        for name in self._names:
+        for index, name in enumerate(self._names):
             reader = _reader_for(name, self._readers)
             if name == STDIN:
+                self._reading = (index, sys.stdin.buffer)
                 yield from self._file(name, reader, sys.stdin.buffer)
                 continue
             try:
                 with open(name, "rb") as stream:
+                    self._reading = (index, stream)
                     yield from self._file(name, reader, stream)
             except OSError as error:
                 raise InputError(name, f"cannot be read: {error.strerror}") from None
+        self._reading = None
 
     def _file(self, name: str, reader: Reader, stream: BinaryIO) -> Iterator[Record]:
         if not reads_lines_as_they_are(reader):
@@ -131,6 +151,17 @@ class Records:
         # The stream stands at the start of line `taken + 1`: what the line
         # reader took of its buffer, it took whole lines of.
         yield from _blocks(stream, name, taken + 1)
+
+
+class _NotAFile(Exception):
+    """A pipe, terminal or socket: how much is left to read is not known."""
+
+
+def _size(file: int | str) -> int:
+    status = os.stat(file)
+    if not stat.S_ISREG(status.st_mode):
+        raise _NotAFile
+    return status.st_size
 
 
 def grouped(

@@ -11,11 +11,13 @@ import pytest
 from batchdata import BATCH_SIZE, check_arguments, claim_id
 
 from claimpolicy import batch as batching
+from claimpolicy import inputs
 from claimpolicy.batch import check_records, check_stream
 from claimpolicy.cli.common import make_engine
+from claimpolicy.inputs import readers_by_suffix, records
 from claimpolicy.io.builtin import claimpolicy_register_formats
 from claimpolicy.io.readers import BrokenInput
-from claimpolicy.io.sources import Numbered
+from claimpolicy.io.sources import Numbered, guarded_readers
 
 FORMATS = {fmt.name: fmt for fmt in claimpolicy_register_formats()}
 PLUGIN_FAILED = "claimpolicy/PLUGIN-FAILED"
@@ -246,3 +248,58 @@ def test_reading_ahead_is_bounded(monkeypatch, batch):
     assert len(ahead) == BATCH_SIZE
     limit = 2 * batching.IN_FLIGHT_PER_JOB * batching.QUEUED_PER_IN_FLIGHT
     assert max(ahead) <= batching.PARALLEL_AFTER + (limit + 1) * 100
+
+
+def checked_here_before_workers(monkeypatch, path, jobs="2") -> int | None:
+    """How many of the file's records `check_runs` gives before it starts a
+    worker pool (None: it never does), reading the file as `check` does."""
+    given = 0
+    started: list[int] = []
+    real_pool = batching._Pool
+
+    def pool(*args, **kwargs):
+        started.append(given)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(batching, "_Pool", pool)
+    arguments = check_arguments(str(path), "--jobs", jobs)
+    engine = make_engine(arguments)
+    readers = guarded_readers(engine.plugins, readers_by_suffix(engine.plugins))
+    fmt = FORMATS["ndjson"]
+    for outputs, _ in batching.check_runs(
+        engine,
+        records([str(path)], readers),
+        encoder=fmt.encoder(),
+        format_name="ndjson",
+        jobs=int(jobs),
+        arguments=arguments,
+    ):
+        given += len(outputs)
+    assert given == len(path.read_bytes().splitlines())
+    return started[0] if started else None
+
+
+def test_a_file_plainly_larger_than_parallel_after_goes_to_workers_after_a_block(
+    monkeypatch, batch
+):
+    # 10,000 lines: the first block's length says the rest holds far more
+    # than PARALLEL_AFTER, so the other cores do not wait for 4,000 claims.
+    path, _ = batch
+    monkeypatch.setattr(inputs, "BLOCK_BYTES", 1 << 16)
+
+    before = checked_here_before_workers(monkeypatch, path)
+
+    assert before is not None
+    assert before < batching.PARALLEL_AFTER // 4
+
+
+def test_a_file_of_fewer_claims_than_parallel_after_stays_in_this_process(
+    monkeypatch, batch, tmp_path
+):
+    path, _ = batch
+    small = tmp_path / "small.ndjson"
+    lines = path.read_bytes().splitlines(keepends=True)
+    small.write_bytes(b"".join(lines[: batching.PARALLEL_AFTER - 1]))
+    monkeypatch.setattr(inputs, "BLOCK_BYTES", 1 << 16)
+
+    assert checked_here_before_workers(monkeypatch, small) is None

@@ -192,3 +192,31 @@ def test_a_pipe_fed_while_it_is_read_gives_every_line_once(monkeypatch, readers)
 
     lines = [(b'{"n": %d}' % n, "-", n + 1) for n in range(30_000)]
     assert numbered(first + rest) == lines
+
+
+def test_unread_bytes_count_what_is_left_of_this_file_and_the_next(
+    tmp_path, monkeypatch, readers
+):
+    monkeypatch.setattr(inputs, "BLOCK_BYTES", 16)
+    first, second = tmp_path / "a.ndjson", tmp_path / "b.ndjson"
+    first.write_bytes(b'{"n": 1}\n' * 4)  # 36 bytes
+    second.write_bytes(b'{"n": 2}\n' * 3)  # 27 bytes
+    records = Records([str(first), str(second)], readers)
+    items = records.items()
+
+    assert records.unread_bytes() is None  # nothing opened yet
+    block = next(items)
+    assert records.unread_bytes() == 36 + 27 - 16
+    assert block.count == 1  # 16 bytes: one whole line, the rest waits
+    list(items)
+    assert records.unread_bytes() is None  # all read
+
+
+def test_unread_bytes_of_a_pipe_are_not_known(monkeypatch, readers):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(Pipe([b"{}\n", b"{}\n"])))
+    records = Records(["-"], readers)
+    items = records.items()
+
+    next(items)
+
+    assert records.unread_bytes() is None
