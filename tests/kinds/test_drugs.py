@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
+import code_tables
 import pytest
 from code_tables import DRUGS, tables
 from factory import claim, findings, line, rule, run
+from hypothesis import given
+from hypothesis import strategies as st
 
-from claimpolicy.kinds.drugs import DrugUnits, WasteModifier, billing_units
+from claimpolicy.kinds.drugs import (
+    DrugUnits,
+    WasteModifier,
+    _waste_units,
+    billing_units,
+)
 
 UNITS = DrugUnits()
 UNITS_RULE = rule(UNITS, {})
@@ -46,6 +56,58 @@ def test_billing_units_round_the_dose_up(
     code: str, amount: float, unit: str, expected: int | None
 ) -> None:
     assert billing_units(amount, unit, DRUGS[code]) == expected
+
+
+MICROGRAMS = {"mcg": Fraction(1), "mg": Fraction(1000), "g": Fraction(1_000_000)}
+
+
+def units_by_fractions(amount: float, unit: str, unit_amount: float, billed_in: str):
+    """The rule in its plainest form: exact decimals, converted, rounded up."""
+    if unit == billed_in:
+        scale = Fraction(1)
+    elif unit in MICROGRAMS and billed_in in MICROGRAMS:
+        scale = MICROGRAMS[unit] / MICROGRAMS[billed_in]
+    else:
+        return None
+    return math.ceil(Fraction(str(amount)) * scale / Fraction(str(unit_amount)))
+
+
+DOSES = st.one_of(
+    st.integers(0, 10**7),
+    st.decimals(0, 10**5, places=3, allow_nan=False).map(float),
+)
+UNIT_AMOUNTS = st.one_of(
+    st.integers(1, 1000),
+    st.sampled_from([0.1, 0.25, 0.5, 1.5, 2.5, 0.001, 7.5, 1e-05]),
+)
+
+
+@given(
+    amount=DOSES,
+    unit=st.sampled_from(["mcg", "mg", "g", "mL", "units"]),
+    unit_amount=UNIT_AMOUNTS,
+    billed_in=st.sampled_from(["mcg", "mg", "g", "mL", "units"]),
+)
+def test_billing_units_are_those_of_exact_fractions(
+    amount: float, unit: str, unit_amount: float, billed_in: str
+) -> None:
+    drug = code_tables.drug("J9999", unit_amount, billed_in)
+    assert billing_units(amount, unit, drug) == units_by_fractions(
+        amount, unit, unit_amount, billed_in
+    )
+
+
+@given(amount=DOSES, wasted=DOSES, unit_amount=UNIT_AMOUNTS)
+def test_discarded_units_are_those_of_exact_fractions(
+    amount: float, wasted: float, unit_amount: float
+) -> None:
+    drug = code_tables.drug("J9999", unit_amount, "mg")
+    total = Fraction(str(amount)) + Fraction(str(wasted))
+    expected = math.ceil(total / Fraction(str(unit_amount))) - units_by_fractions(
+        amount, "mg", unit_amount, "mg"
+    )
+    dose = {"amount": amount, "unit": "mg", "wasted": wasted}
+    assert _waste_units(dose, drug) == expected
 
 
 # -- drug-units ---------------------------------------------------------------------

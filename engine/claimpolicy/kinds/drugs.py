@@ -26,7 +26,6 @@ table:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 from fractions import Fraction
@@ -46,48 +45,55 @@ JZ_REQUIRED_FROM = date(2023, 7, 1)
 JW_REQUIRED_FROM = date(2017, 1, 1)
 
 # Mass units in micrograms; other units convert only to themselves.
-_MASS = {"mcg": Fraction(1), "mg": Fraction(1000), "g": Fraction(1_000_000)}
+_MASS = {"mcg": 1, "mg": 1000, "g": 1_000_000}
 
 
-def _exact(value: float | Fraction) -> Fraction:
-    # Through the decimal text, so that 1.1 mg is 11/10, not a binary float.
-    return value if isinstance(value, Fraction) else Fraction(str(value))
+def _ratio(value: float | Fraction) -> tuple[int, int]:
+    """`value` as (numerator, denominator), exactly as written in decimal:
+    1.1 mg is 11/10, not the binary float nearest to it."""
+    if isinstance(value, int):  # most doses and billing units
+        return value, 1
+    if isinstance(value, Fraction):
+        return value.numerator, value.denominator
+    found = _RATIOS.get(value)
+    if found is None:
+        if len(_RATIOS) >= _UNITS_SIZE:
+            _RATIOS.clear()
+        # Through the text: str() gives the shortest decimal that reads
+        # back as the same float, which is what the claim wrote.
+        exact = Fraction(str(value))
+        found = _RATIOS[value] = (exact.numerator, exact.denominator)
+    return found
+
+
+_RATIOS: dict[float, tuple[int, int]] = {}
 
 
 def billing_units(amount: float | Fraction, unit: str, drug: Drug) -> int | None:
     """The units of `drug` that cover `amount` of `unit`, rounded up; None
     when the unit does not convert to the drug's billing unit."""
-    # Exact arithmetic costs microseconds and doses repeat across a batch:
-    # each distinct (dose, unit, billing unit) is worked out once.
-    key = (
-        type(amount),
-        amount,
-        unit,
-        drug.unit,
-        type(drug.unit_amount),
-        drug.unit_amount,
-    )
-    found = _UNITS.get(key, _UNKNOWN)
-    if found is _UNKNOWN:
-        if len(_UNITS) >= _UNITS_SIZE:
-            _UNITS.clear()
-        found = _UNITS[key] = _billing_units(amount, unit, drug)
-    return found  # type: ignore[return-value]
+    numerator, denominator = _ratio(amount)
+    return _units(numerator, denominator, unit, drug)
 
 
-_UNITS: dict[tuple[Any, ...], int | None] = {}
-_UNITS_SIZE = 65_536
-_UNKNOWN = object()
-
-
-def _billing_units(amount: float | Fraction, unit: str, drug: Drug) -> int | None:
+def _units(numerator: int, denominator: int, unit: str, drug: Drug) -> int | None:
+    """`billing_units` of the amount numerator/denominator, in integers: a
+    batch's doses are seldom repeated (they follow the patient's weight),
+    and fractions.Fraction cost microseconds a line."""
     if unit == drug.unit:
-        converted = _exact(amount)
+        scale, drug_scale = 1, 1
     elif unit in _MASS and drug.unit in _MASS:
-        converted = _exact(amount) * _MASS[unit] / _MASS[drug.unit]
+        scale, drug_scale = _MASS[unit], _MASS[drug.unit]
     else:
         return None
-    return math.ceil(converted / _exact(drug.unit_amount))
+    per_unit, per_unit_denominator = _ratio(drug.unit_amount)
+    # ceil((n / d) * scale / drug_scale / (p / q)) = ceil(n*scale*q / (d*drug_scale*p))
+    top = numerator * scale * per_unit_denominator
+    bottom = denominator * drug_scale * per_unit
+    return -(-top // bottom)
+
+
+_UNITS_SIZE = 65_536
 
 
 def _drug(tables: Tables, line: Line) -> Drug | None:
@@ -291,57 +297,23 @@ class _Group:
 
 
 def _waste_units(dose: Mapping[str, Any], drug: Drug) -> int | None:
-    amount, wasted, unit = dose["amount"], dose.get("wasted", 0), dose["unit"]
-    # Asked of every single-dose drug line: one cache lookup for the answer.
-    key = (
-        type(amount),
-        amount,
-        type(wasted),
-        wasted,
-        unit,
-        drug.unit,
-        drug.unit_amount,
+    """Units of discarded drug the dose's `wasted` adds to its own units."""
+    numerator, denominator = _ratio(dose["amount"])
+    given = _units(numerator, denominator, dose["unit"], drug)
+    if given is None:
+        return None
+    wasted = dose.get("wasted", 0)
+    if not wasted:
+        return 0
+    wasted_numerator, wasted_denominator = _ratio(wasted)
+    total = _units(
+        numerator * wasted_denominator + wasted_numerator * denominator,
+        denominator * wasted_denominator,
+        dose["unit"],
+        drug,
     )
-    found = _WASTE.get(key, _UNKNOWN)
-    if found is _UNKNOWN:
-        if len(_WASTE) >= _UNITS_SIZE:
-            _WASTE.clear()
-        given = billing_units(amount, unit, drug)
-        if given is None:
-            found = None
-        else:
-            total = _units_with_waste(amount, wasted, unit, drug)
-            assert total is not None  # same unit as `given`
-            found = total - given
-        _WASTE[key] = found
-    return found  # type: ignore[return-value]
-
-
-_WASTE: dict[tuple[Any, ...], int | None] = {}
-
-
-def _units_with_waste(
-    amount: float | int, wasted: float | int, unit: str, drug: Drug
-) -> int | None:
-    key = (
-        type(amount),
-        amount,
-        type(wasted),
-        wasted,
-        unit,
-        drug.unit,
-        drug.unit_amount,
-    )
-    found = _TOTALS.get(key, _UNKNOWN)
-    if found is _UNKNOWN:
-        if len(_TOTALS) >= _UNITS_SIZE:
-            _TOTALS.clear()
-        total = _exact(amount) + _exact(wasted)
-        found = _TOTALS[key] = billing_units(total, unit, drug)
-    return found  # type: ignore[return-value]
-
-
-_TOTALS: dict[tuple[Any, ...], int | None] = {}
+    assert total is not None  # the same unit as `given`
+    return total - given
 
 
 def _drug_groups(lines: list[Line], tables: Tables) -> list[_Group]:
