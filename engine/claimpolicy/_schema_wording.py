@@ -9,6 +9,7 @@ names the field instead. Long values are shortened.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -93,10 +94,18 @@ def _describe_additional(shown: str, instance: Any, failure: Failure) -> Iterato
 
 def _hint(key: object, allowed: list[str]) -> str:
     if isinstance(key, str) and len(key) <= 64:
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.7)
-        if close:
-            return f"; did you mean {close[0]!r}?"
+        close = _closest(key, tuple(allowed))
+        if close is not None:
+            return f"; did you mean {close!r}?"
     return f"; expected one of: {', '.join(allowed)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(key: str, allowed: tuple[str, ...]) -> str | None:
+    # difflib costs about 100 us a call, and a batch repeats its mistakes
+    # (one sender, one misspelt member): each is matched once.
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.7)
+    return close[0] if close else None
 
 
 def _describe_enum(shown: str, instance: Any, failure: Failure) -> Iterator[str]:
