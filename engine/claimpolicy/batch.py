@@ -2,10 +2,10 @@
 
 Records are read lazily and each result is handed on as soon as it is ready,
 so memory stays flat whatever the size of the batch. A batch starts in the
-calling process, NDJSON lines a block at a time; once it has shown itself
-large (`PARALLEL_AFTER` records, or the block that passes them), the rest is
-spread over worker processes in chunks of raw records (the
-lines of an NDJSON file as blocks of the file, see `inputs.Records`), at
+calling process, NDJSON lines a block at a time (see `inputs.Records`). Once
+it has shown itself large (`PARALLEL_AFTER` records, or a first block that
+says the files hold that many more), the rest is spread over worker
+processes in chunks of raw records (NDJSON still as blocks of the file), at
 most `IN_FLIGHT_PER_JOB` chunks per worker at a time. A forked worker starts
 with the caller's engine, packs and code sets already loaded; elsewhere
 (spawn) each worker builds its own from the command line's arguments, so

@@ -16,7 +16,14 @@ from claimpolicy.io.readers import BOM, Reader, Record
 from claimpolicy.io.sources import LineBlock, reads_lines_as_they_are
 from claimpolicy.plugins import PluginHost
 
-__all__ = ["STDIN", "Records", "check_inputs", "readers_by_suffix", "records"]
+__all__ = [
+    "STDIN",
+    "Records",
+    "check_inputs",
+    "may_wait",
+    "readers_by_suffix",
+    "records",
+]
 
 STDIN = "-"
 
@@ -54,6 +61,18 @@ def check_inputs(names: Sequence[str], readers: Mapping[str, Reader]) -> None:
             raise InputError(name, "not a file")
         if path.stat().st_size == 0:
             raise InputError(name, "the file is empty")
+
+
+def may_wait(names: Sequence[str]) -> bool:
+    """Whether reading `names` may wait for input to come: they name
+    standard input, and it is a pipe, a terminal or a socket, not a file."""
+    if STDIN not in names:
+        return False
+    try:
+        _size(sys.stdin.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation, _NotAFile):
+        return True  # a pipe, or cannot tell: as if it could wait
+    return False
 
 
 def records(names: Sequence[str], readers: Mapping[str, Reader]) -> Records:

@@ -220,3 +220,16 @@ def test_unread_bytes_of_a_pipe_are_not_known(monkeypatch, readers):
     next(items)
 
     assert records.unread_bytes() is None
+
+
+def test_only_standard_input_that_is_not_a_file_may_wait(tmp_path, monkeypatch):
+    path = tmp_path / "claims.ndjson"
+    path.write_bytes(b"{}\n")
+    assert not inputs.may_wait([str(path)])
+    with open(path, "rb") as redirected:  # `check - < claims.ndjson`
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(redirected))
+        assert not inputs.may_wait(["-"])
+    read, write = os.pipe()
+    with open(read, "rb") as piped, open(write, "wb"):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(piped))
+        assert inputs.may_wait([str(path), "-"])

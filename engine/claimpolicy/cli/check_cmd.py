@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import io
-import os
-import stat
 import sys
 from typing import Any
 
@@ -14,7 +11,7 @@ from claimpolicy.batch import check_runs
 from claimpolicy.cli.common import add_engine_options, make_engine
 from claimpolicy.cli.progress import Progress
 from claimpolicy.errors import InputError
-from claimpolicy.inputs import STDIN, check_inputs, readers_by_suffix, records
+from claimpolicy.inputs import check_inputs, may_wait, readers_by_suffix, records
 from claimpolicy.io.formats import ReportFormat
 from claimpolicy.io.output import FORMATS_HOOK, FormatError, Output
 from claimpolicy.io.sources import check_readable, guarded_readers
@@ -71,7 +68,7 @@ def run(arguments: argparse.Namespace) -> int:
     output = Output(plugin, fmt, sys.stdout.buffer, evidence=arguments.explain)
     # Reports reach a terminal, or a reader fed claim by claim, as soon as
     # they are written; otherwise they wait in the stream's buffer.
-    live = sys.stdout.isatty() or _may_wait(arguments.files)
+    live = sys.stdout.isatty() or may_wait(arguments.files)
     progress = Progress(sys.stderr)
     try:
         for results, outcomes in check_runs(
@@ -94,18 +91,6 @@ def run(arguments: argparse.Namespace) -> int:
     progress.close()
     failed = any(progress.counts[outcome] for outcome in FAILING_OUTCOMES)
     return 1 if failed else 0
-
-
-def _may_wait(files: list[str]) -> bool:
-    """Whether reading may wait for input to come: standard input that is a
-    pipe, a terminal or a socket, not a file. A claim sent to such a feed
-    gets its report before the run waits for the next one."""
-    if STDIN not in files:
-        return False
-    try:
-        return not stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode)
-    except (OSError, ValueError, io.UnsupportedOperation):
-        return True  # cannot tell: as if it could
 
 
 def _format(plugins: PluginHost, name: str) -> tuple[str, ReportFormat]:
