@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from claimpolicy.codesets.icd10cm import normalize_icd
 
 __all__ = ["Line", "PreparedClaim", "normalize_icd", "prepare"]
 
-MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_DAY: Final = 24 * 60
 
 
 def _minutes(clock: str) -> int:
@@ -28,11 +28,11 @@ def _minutes(clock: str) -> int:
 
 
 # Every HH:MM of a day: one dict lookup instead of parsing on the hot path.
-_CLOCK = {f"{m // 60:02d}:{m % 60:02d}": m for m in range(MINUTES_PER_DAY)}
+_CLOCK: Final = {f"{m // 60:02d}:{m % 60:02d}": m for m in range(MINUTES_PER_DAY)}
 
 # A batch spans few dates of service: each distinct date text is parsed once.
-_DATES: dict[str, date] = {}
-_DATES_SIZE = 65_536
+_DATES: Final[dict[str, date]] = {}
+_DATES_SIZE: Final = 65_536
 
 
 def _date(text: str) -> date:
@@ -45,8 +45,8 @@ def _date(text: str) -> date:
 
 
 # Each distinct ICD-10-CM code is normalised once; a batch repeats few codes.
-_ICD_CACHE: dict[str, str] = {}
-_ICD_CACHE_SIZE = 65_536
+_ICD_CACHE: Final[dict[str, str]] = {}
+_ICD_CACHE_SIZE: Final = 65_536
 
 
 def _normalized_icd(code: str) -> str:
@@ -71,12 +71,20 @@ class Line:
         "number",
         "pointers",
         "service_date",
+        "service_date_text",
         "start",
         "stop",
         "units",
     )
 
-    def __init__(self, index: int, document: Mapping[str, Any]) -> None:
+    # Declared here: __init__ reads them on the previous line before it sets
+    # its own.
+    service_date: date
+    service_date_text: str
+
+    def __init__(
+        self, index: int, document: Mapping[str, Any], previous: Line | None = None
+    ) -> None:
         # The hot path of every claim. Compiled, a `dict` is read with the
         # dict's own calls rather than the generic mapping protocol; the
         # schema has made every line a JSON object, which orjson gives as
@@ -94,7 +102,15 @@ class Line:
         )
         # Not `float`: compiled, that would turn the JSON integer 2 into 2.0.
         self.units: float | int = line["units"]
-        self.service_date = _date(line["service_date"])
+        # The lines of a claim mostly share their date: the previous line's
+        # is reused after comparing ten characters, where the memo of dates
+        # would hash the text and probe its table on every line.
+        text: str = line["service_date"]
+        if previous is not None and previous.service_date_text == text:
+            self.service_date = previous.service_date
+        else:
+            self.service_date = _date(text)
+        self.service_date_text = text
         self.pointers: tuple[int, ...] = tuple(line["diagnosis_pointers"])
         start = line.get("start_time")
         self.start = _minutes(start) if start is not None else None
@@ -150,9 +166,12 @@ class PreparedClaim:
             [_normalized_icd(code) for code in claim["diagnoses"]]
         )
         documents: list[Any] = claim["lines"]
-        self.lines: tuple[Line, ...] = tuple(
-            [Line(index, line) for index, line in enumerate(documents)]
-        )
+        lines: list[Line] = []
+        previous: Line | None = None
+        for index, line in enumerate(documents):
+            previous = Line(index, line, previous)
+            lines.append(previous)
+        self.lines: tuple[Line, ...] = tuple(lines)
         self.encounter: Mapping[str, Any] = claim.get("encounter") or {}
         by_code: dict[str, list[Line]] = {}
         # The claim is judged by the rules in force on its first date of service.
