@@ -33,6 +33,8 @@ PURE_PYTHON_VARIABLE = "CLAIMPOLICY_PURE_PYTHON"
 COMPILED = [
     "engine/claimpolicy/claim.py",
     "engine/claimpolicy/engine.py",
+    "engine/claimpolicy/io/encoders.py",
+    "engine/claimpolicy/line_checks.py",
     "engine/claimpolicy/ruleset.py",
     "engine/claimpolicy/kinds/_code_rows.py",
     "engine/claimpolicy/kinds/_memory.py",

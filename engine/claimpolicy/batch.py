@@ -35,8 +35,6 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
-import orjson
-
 from claimpolicy._plugin_calls import plugin_failed, raised_type
 from claimpolicy.engine import Engine
 from claimpolicy.errors import ClaimpolicyError
@@ -51,6 +49,7 @@ from claimpolicy.io.sources import (
     ReaderFault,
     place,
 )
+from claimpolicy.line_checks import OUTCOME_CODES, check_lines, check_text
 from claimpolicy.report import OUTCOMES, Report
 
 __all__ = [
@@ -76,8 +75,6 @@ IN_FLIGHT_PER_JOB = 3
 #: Chunks queued for output (in flight, or checked here during start-up),
 #: per chunk in flight.
 QUEUED_PER_IN_FLIGHT = 4
-
-_OUTCOME_CODES = {outcome: index for index, outcome in enumerate(OUTCOMES)}
 
 
 class WorkerError(ClaimpolicyError):
@@ -108,22 +105,7 @@ def check_record(engine: Engine, record: Record) -> Report:
 
 
 def _check_numbered(engine: Engine, record: Numbered) -> Report:
-    return _check_text(engine, record.text, record.source, record.number, record.unit)
-
-
-def _check_text(
-    engine: Engine, text: bytes | str, source: str, number: int, unit: str
-) -> Report:
-    """`engine.check_json(text)`, its message led by the text's place when
-    the text is broken: the column alone does not say which of ten thousand
-    lines it is."""
-    try:
-        document = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        # The place is worded only here: few texts are broken, and the
-        # engine parses those again to word what is wrong with them.
-        return engine.check_json(text, where=place(unit, number, source))
-    return engine.check(document)
+    return check_text(engine, record.text, record.source, record.number, record.unit)
 
 
 def _reader_failed(fault: ReaderFault) -> Report:
@@ -289,7 +271,7 @@ class _Checker:
         for record in records:
             # A line of a file, the common case, skips check_record's tests.
             if type(record) is Numbered:
-                report = _check_text(engine, *record)
+                report = check_text(engine, *record)
             else:
                 report = check_record(engine, record)
             yield (encoder(report) if encoder else report), report.outcome
@@ -309,20 +291,13 @@ class _Checker:
         outcomes = bytearray()
         for output, outcome in self.each(chunk):
             outputs.append(output)
-            outcomes.append(_OUTCOME_CODES[outcome])
+            outcomes.append(OUTCOME_CODES[outcome])
         return outputs, bytes(outcomes)
 
     def _lines(
         self, texts: Sequence[bytes | str], source: str, first: int, unit: str
     ) -> _Result:
-        engine, encoder = self.engine, self.encoder
-        outputs = []
-        outcomes = bytearray()
-        for number, text in enumerate(texts, first):
-            report = _check_text(engine, text, source, number, unit)
-            outputs.append(encoder(report) if encoder else report)
-            outcomes.append(_OUTCOME_CODES[report.outcome])
-        return outputs, bytes(outcomes)
+        return check_lines(self.engine, self.encoder, texts, source, first, unit)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,12 @@ bytes back instead of report objects, and the writer only joins them
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import BinaryIO, ClassVar
 
 import orjson
 
-from claimpolicy.report import Finding, PackStamp, Report
+from claimpolicy.io.encoders import Encoder, JsonEncoder
+from claimpolicy.report import Finding, Report
 
 __all__ = [
     "WHOLE_DOCUMENT",
@@ -29,17 +29,12 @@ __all__ = [
     "TextFormat",
 ]
 
-Encoder = Callable[[Report], bytes]
-
 #: How the text format shows the JSON Pointer "" (the whole document): "/" is
 #: another pointer (the member named "" of the document).
 WHOLE_DOCUMENT = "(document)"
 #: What could break a line of text output: control characters, NEL and the
 #: Unicode line and paragraph separators (all that str.splitlines splits on).
 _UNSAFE_IN_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-#: The UTF-8 lead of U+2000..U+203F, which holds U+2028 and U+2029; orjson
-#: leaves both unescaped, and readers that split on str.splitlines break.
-_SEPARATOR_LEAD = b"\xe2\x80"
 
 
 class ReportWriter:
@@ -94,72 +89,12 @@ class ReportFormat:
         return None
 
 
-def _json_bytes(evidence: bool, option: int = 0) -> Encoder:
-    """The encoder of a report as one JSON text, `Report.to_dict` to the byte.
-
-    A report without findings (most of a batch) takes a shorter way: all
-    of its text after the claim id depends only on its outcome and pack
-    stamps, which a rule set shares with every claim it checks, so that
-    text is made once per rule set and outcome and only the id is encoded
-    per claim. One function per report, for it runs on every claim.
-    """
-    # id(stamps) -> (stamps, {outcome: the text after the claim id}). The
-    # stamps are kept with their texts: an id is only unique while its
-    # object lives.
-    tails: dict[int, tuple[tuple[PackStamp, ...], dict[str, bytes]]] = {}
-
-    def encode(report: Report) -> bytes:
-        if report.findings:
-            return _safe(orjson.dumps(report.to_dict(evidence=evidence), option=option))
-        packs = report.packs
-        known = tails.get(id(packs))
-        if known is None or known[0] is not packs:
-            if len(tails) >= _MOST_STAMPS:
-                tails.clear()
-            known = tails[id(packs)] = (packs, {})
-        tail = known[1].get(report.outcome)
-        if tail is None:
-            tail = known[1][report.outcome] = _tail(report.outcome, packs, option)
-        return b'{"claim_id":' + _safe(orjson.dumps(report.claim_id)) + tail
-
-    return encode
-
-
-#: Sets of pack stamps an encoder keeps texts for: far more rule sets than a
-#: batch uses; past it the texts are made again.
-_MOST_STAMPS = 1024
-_NO_ID = b'{"claim_id":null'
-
-
-def _tail(outcome: str, packs: tuple[PackStamp, ...], option: int) -> bytes:
-    """The text of a report without findings after its claim id."""
-    plain: dict[str, object] = {
-        "claim_id": None,
-        "outcome": outcome,
-        "packs": packs,
-        "findings": [],
-    }
-    # orjson writes the stamps, dataclasses, field by field in their order,
-    # as `PackStamp.to_dict` would.
-    text = _safe(orjson.dumps(plain, option=option))
-    assert text.startswith(_NO_ID), "orjson changed how it writes an object"
-    return text[len(_NO_ID) :]
-
-
-def _safe(data: bytes) -> bytes:
-    """`data` with U+2028 and U+2029 escaped (see `_SEPARATOR_LEAD`)."""
-    if _SEPARATOR_LEAD in data:  # rare: only then pay for the replacing
-        data = data.replace(b"\xe2\x80\xa8", b"\\u2028")
-        data = data.replace(b"\xe2\x80\xa9", b"\\u2029")
-    return data
-
-
 def _ndjson_encoder(evidence: bool) -> Encoder:
-    return _json_bytes(evidence, orjson.OPT_APPEND_NEWLINE)
+    return JsonEncoder(evidence=evidence, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def _json_encoder(evidence: bool) -> Encoder:
-    return _json_bytes(evidence)
+    return JsonEncoder(evidence=evidence)
 
 
 class _NdjsonWriter(_ConcatenatingWriter):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, BinaryIO
 
 from claimpolicy.errors import PluginError
+from claimpolicy.io.encoders import GuardedEncoder
 from claimpolicy.io.formats import Encoder, ReportFormat, ReportWriter
 
 __all__ = ["FORMATS_HOOK", "FormatError", "Output", "guarded_encoder"]
@@ -43,17 +44,13 @@ def guarded_encoder(
     """`encoder`, raising a `FormatError` for whatever it raises."""
     if encoder is None:
         return None
-    guarded = encoder
 
-    def encode(report: Any) -> bytes:
-        try:
-            return guarded(report)
-        except Exception as error:
-            raise FormatError(
-                plugin, format_name, type(error).__name__, "encoding a report"
-            ) from None
+    def failure(error: Exception) -> FormatError:
+        return FormatError(
+            plugin, format_name, type(error).__name__, "encoding a report"
+        )
 
-    return encode
+    return GuardedEncoder(encoder, failure)
 
 
 class Output:
