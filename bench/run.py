@@ -9,6 +9,10 @@ What it measures, each the median of `--runs` runs on the same files:
   (the command's own summary line: checking time, packs already loaded),
   with the peak memory of the run and a check that the outputs are equal;
 - baseline (a): reading the same lines and parsing them with orjson;
+  its runs alternate with those of `check` (a round is one run of each),
+  and the ratio of the two, like the speed-up of `--jobs`, is the median
+  of the rounds' ratios: on a shared machine, whose load comes and goes,
+  the figures compared are then taken under the same load;
 - baseline (b): parsing plus python-jsonschema with format checks, on a
   sample (it runs at a few hundred claims per second);
 - loading every built-in pack and code set in a fresh process, with an
@@ -52,6 +56,7 @@ from claims import write_batch
 
 OUT = Path(__file__).resolve().parent / "out"
 SUMMARY = re.compile(rb"claimpolicy: (\d+) claims? in ([\d.]+) s")
+RATE = "claims_per_second"
 
 
 # -- running the command -------------------------------------------------------
@@ -95,8 +100,34 @@ def run_check(
 
 
 def median_of(runs: int, measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    results = [measure() for _ in range(runs)]
-    summary: dict[str, Any] = {"runs": runs}
+    return summary_of([measure() for _ in range(runs)])
+
+
+def in_turn(
+    runs: int, measures: dict[str, Callable[[], dict[str, Any]]]
+) -> dict[str, list[dict[str, Any]]]:
+    """`runs` rounds of every measure, one after the other in each round.
+
+    Figures that are divided by one another are then taken seconds apart,
+    under the same load of a shared machine, instead of one figure's five
+    runs minutes before the other's; a ratio is the median of the rounds'.
+    """
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name in measures}
+    for _ in range(runs):
+        for name, measure in measures.items():
+            results[name].append(measure())
+    return results
+
+
+def ratios(
+    tops: list[dict[str, Any]], bottoms: list[dict[str, Any]], key: str
+) -> list[float]:
+    """`top[key] / bottom[key]` of each round."""
+    return [top[key] / bottom[key] for top, bottom in zip(tops, bottoms, strict=True)]
+
+
+def summary_of(results: list[dict[str, Any]]) -> dict[str, Any]:
+    summary: dict[str, Any] = {"runs": len(results)}
     for key, value in results[0].items():
         if isinstance(value, int | float):
             summary[key] = statistics.median(r[key] for r in results)
@@ -473,34 +504,37 @@ def main() -> None:
 
     main_file = batch(arguments.claims)
     run_check(main_file, "--jobs", "1")  # warms the cache of parsed packs
-    step("baseline (a): orjson")
-    figures["baseline_a"] = median_of(runs, lambda: baseline_parse(main_file))
+    step(f"baseline (a), check --jobs 1 and check --jobs {arguments.jobs}, in turn")
+    rounds = in_turn(
+        runs,
+        {
+            "baseline_a": lambda: baseline_parse(main_file),
+            "one_process": lambda: run_check(main_file, "--jobs", "1"),
+            "parallel": lambda: run_check(main_file, "--jobs", str(arguments.jobs)),
+        },
+    )
+    figures["baseline_a"] = summary_of(rounds["baseline_a"])
+    one = figures["one_process"] = summary_of(rounds["one_process"])
+    many = figures["parallel"] = summary_of(rounds["parallel"])
+    figures["parallel"]["jobs"] = arguments.jobs
+    # Claims per second of a over the engine's: the engine's time over a's.
+    rounds_to_a = ratios(rounds["baseline_a"], rounds["one_process"], RATE)
+    speedups = ratios(rounds["parallel"], rounds["one_process"], RATE)
+    figures["ratio_to_a"] = statistics.median(rounds_to_a)
+    figures["ratio_to_a_all"] = rounds_to_a
+    figures["parallel_speedup"] = statistics.median(speedups)
+    figures["parallel_speedup_all"] = speedups
+    figures["parallel_same_output"] = one["output_sha256"] == many["output_sha256"]
     save()
     step("baseline (b): orjson + python-jsonschema")
     figures["baseline_b"] = median_of(
         runs, lambda: baseline_jsonschema(main_file, arguments.sample)
     )
-    save()
-    step("check --jobs 1")
-    one = figures["one_process"] = median_of(
-        runs, lambda: run_check(main_file, "--jobs", "1")
-    )
-    save()
-    step(f"check --jobs {arguments.jobs}")
-    many = figures["parallel"] = median_of(
-        runs, lambda: run_check(main_file, "--jobs", str(arguments.jobs))
-    )
-    figures["parallel"]["jobs"] = arguments.jobs
-    figures["parallel_speedup"] = many["claims_per_second"] / one["claims_per_second"]
-    figures["parallel_same_output"] = one["output_sha256"] == many["output_sha256"]
     figures["per_claim_us"] = {
         "engine": 1e6 / one["claims_per_second"],
         "baseline_a": 1e6 / figures["baseline_a"]["claims_per_second"],
         "baseline_b": 1e6 / figures["baseline_b"]["claims_per_second"],
     }
-    figures["ratio_to_a"] = (
-        figures["per_claim_us"]["engine"] / figures["per_claim_us"]["baseline_a"]
-    )
     figures["ratio_to_b"] = (
         figures["per_claim_us"]["engine"] / figures["per_claim_us"]["baseline_b"]
     )
@@ -552,7 +586,11 @@ def table(f: dict[str, Any], arguments: argparse.Namespace) -> str:
     rows = [
         ("machine", f"{m['cpu']}, {m['cores']} cores, Python {m['python']}"),
         ("load average (start, end)", f"{started:.2f}, {ended:.2f}"),
-        ("claims per run", f"{f['claims']:,} (5% broken), median of {f['runs']}"),
+        (
+            "claims per run",
+            f"{f['claims']:,} (5% broken), median of {f['runs']}; a ratio is the"
+            " median of its rounds'",
+        ),
         (
             "check --jobs 1",
             f"{one['claims_per_second']:,.0f} claims/s ({us['engine']:.1f} us/claim)"
@@ -561,12 +599,14 @@ def table(f: dict[str, Any], arguments: argparse.Namespace) -> str:
         (
             f"check --jobs {many['jobs']}",
             f"{many['claims_per_second']:,.0f} claims/s, x{f['parallel_speedup']:.2f}"
+            f" ({_each(f['parallel_speedup_all'], 2)})"
             f", same output: {f['parallel_same_output']}",
         ),
         (
             "baseline (a) orjson",
             f"{a['claims_per_second']:,.0f} claims/s ({us['baseline_a']:.1f} us)"
-            f"; engine time / a = {f['ratio_to_a']:.1f}",
+            f"; engine time / a = {f['ratio_to_a']:.2f}"
+            f" ({_each(f['ratio_to_a_all'], 2)})",
         ),
         (
             "baseline (b) + jsonschema",
@@ -606,6 +646,11 @@ def table(f: dict[str, Any], arguments: argparse.Namespace) -> str:
     lines.append("rule kinds, us per claim (this process, valid claims):")
     lines += [f"  {name:<24} {cost:6.2f}" for name, cost in f["kind_costs_us"].items()]
     return "\n".join(lines)
+
+
+def _each(values: list[float], digits: int) -> str:
+    """The rounds' figures behind a median, in the order they were taken."""
+    return "rounds: " + " ".join(f"{value:.{digits}f}" for value in values)
 
 
 def _load(figures: dict[str, Any]) -> str:
