@@ -58,6 +58,21 @@ def _normalized_icd(code: str) -> str:
     return found
 
 
+# Codes and modifiers as the rules read them: a batch bills few distinct
+# ones, and a lookup costs less than upper() and the new string it makes.
+_UPPER: Final[dict[str, str]] = {}
+_UPPER_SIZE: Final = 65_536
+
+
+def _upper(text: str) -> str:
+    found = _UPPER.get(text)
+    if found is None:
+        if len(_UPPER) >= _UPPER_SIZE:
+            _UPPER.clear()
+        found = _UPPER[text] = text.upper()
+    return found
+
+
 class Line:
     """One service line, normalised. `index` is 0-based, as in JSON Pointers."""
 
@@ -95,10 +110,10 @@ class Line:
         self.index = index
         self.number = index + 1
         self.document = document
-        self.code: str = line["code"].upper()
+        self.code: str = _upper(line["code"])
         modifiers = line.get("modifiers")
         self.modifiers: tuple[str, ...] = (
-            tuple([modifier.upper() for modifier in modifiers]) if modifiers else ()
+            tuple([_upper(modifier) for modifier in modifiers]) if modifiers else ()
         )
         # Not `float`: compiled, that would turn the JSON integer 2 into 2.0.
         self.units: float | int = line["units"]
