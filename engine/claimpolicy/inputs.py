@@ -226,8 +226,10 @@ def _blocks(stream: BinaryIO, source: str, first: int) -> Iterator[LineBlock]:
         else:
             unfinished.append(data[:end])
             block = _line_block(b"".join(unfinished), source, number)
-            number += block.count
             yield block
+            # Counted once the block was taken: a block checked in this
+            # process has split its lines by then, and counts them for free.
+            number += block.count
             unfinished = [data[end:]] if end < len(data) else []
         data = read(BLOCK_BYTES)
     if unfinished:  # the last line, without a newline

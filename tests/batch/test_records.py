@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import sys
 import threading
 from itertools import islice
@@ -233,3 +234,16 @@ def test_only_standard_input_that_is_not_a_file_may_wait(tmp_path, monkeypatch):
     with open(read, "rb") as piped, open(write, "wb"):
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(piped))
         assert inputs.may_wait([str(path), "-"])
+
+
+def test_a_block_sent_to_a_worker_leaves_its_split_lines_behind():
+    block = LineBlock(b'{"a": 1}\r\n{"b": 2}\n{"c"', "claims.ndjson", 7)
+    counted = block.count
+    lines = block.lines()
+
+    assert lines == [b'{"a": 1}', b'{"b": 2}', b'{"c"']
+    assert block.count == counted == 3
+    sent = pickle.loads(pickle.dumps(block))
+    assert sent == block
+    assert sent._lines is None  # only data, source, first and unit travel
+    assert sent.lines() == lines
