@@ -8,15 +8,17 @@ parse the raw document themselves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 from claimpolicy.codesets.icd10cm import normalize_icd
 
 __all__ = ["Line", "PreparedClaim", "normalize_icd", "prepare"]
 
 MINUTES_PER_DAY: Final = 24 * 60
+
+T = TypeVar("T")
 
 
 def _minutes(clock: str) -> int:
@@ -30,47 +32,32 @@ def _minutes(clock: str) -> int:
 # Every HH:MM of a day: one dict lookup instead of parsing on the hot path.
 _CLOCK: Final = {f"{m // 60:02d}:{m % 60:02d}": m for m in range(MINUTES_PER_DAY)}
 
-# A batch spans few dates of service: each distinct date text is parsed once.
-_DATES: Final[dict[str, date]] = {}
-_DATES_SIZE: Final = 65_536
+
+class _TextMemo(Generic[T]):
+    """What `make` gives for each distinct text, remembered: a batch repeats
+    few dates, diagnosis codes, procedure codes and modifiers, and a dict
+    lookup costs less than parsing or re-casing them again. Bounded, for
+    memory: past `size` texts it starts afresh."""
+
+    def __init__(self, make: Callable[[str], T], size: int = 65_536) -> None:
+        self._make = make
+        self._size = size
+        self._found: dict[str, T] = {}
+
+    def of(self, text: str) -> T:
+        found = self._found.get(text)
+        if found is None:
+            if len(self._found) >= self._size:
+                self._found.clear()
+            found = self._found[text] = self._make(text)
+        return found
 
 
-def _date(text: str) -> date:
-    found = _DATES.get(text)
-    if found is None:
-        if len(_DATES) >= _DATES_SIZE:
-            _DATES.clear()
-        found = _DATES[text] = date.fromisoformat(text)
-    return found
-
-
-# Each distinct ICD-10-CM code is normalised once; a batch repeats few codes.
-_ICD_CACHE: Final[dict[str, str]] = {}
-_ICD_CACHE_SIZE: Final = 65_536
-
-
-def _normalized_icd(code: str) -> str:
-    found = _ICD_CACHE.get(code)
-    if found is None:
-        if len(_ICD_CACHE) >= _ICD_CACHE_SIZE:
-            _ICD_CACHE.clear()
-        found = _ICD_CACHE[code] = normalize_icd(code)
-    return found
-
-
-# Codes and modifiers as the rules read them: a batch bills few distinct
-# ones, and a lookup costs less than upper() and the new string it makes.
-_UPPER: Final[dict[str, str]] = {}
-_UPPER_SIZE: Final = 65_536
-
-
-def _upper(text: str) -> str:
-    found = _UPPER.get(text)
-    if found is None:
-        if len(_UPPER) >= _UPPER_SIZE:
-            _UPPER.clear()
-        found = _UPPER[text] = text.upper()
-    return found
+_DATES: Final = _TextMemo(date.fromisoformat)
+_ICD_CODES: Final = _TextMemo(normalize_icd)
+# upper() would make a new string on every line; the memo gives one that
+# already knows its hash.
+_UPPER_CASE: Final = _TextMemo(str.upper)
 
 
 class Line:
@@ -110,10 +97,10 @@ class Line:
         self.index = index
         self.number = index + 1
         self.document = document
-        self.code: str = _upper(line["code"])
+        self.code: str = _UPPER_CASE.of(line["code"])
         modifiers = line.get("modifiers")
         self.modifiers: tuple[str, ...] = (
-            tuple([_upper(modifier) for modifier in modifiers]) if modifiers else ()
+            tuple([_UPPER_CASE.of(text) for text in modifiers]) if modifiers else ()
         )
         # Not `float`: compiled, that would turn the JSON integer 2 into 2.0.
         self.units: float | int = line["units"]
@@ -124,7 +111,7 @@ class Line:
         if previous is not None and previous.service_date_text == text:
             self.service_date = previous.service_date
         else:
-            self.service_date = _date(text)
+            self.service_date = _DATES.of(text)
         self.service_date_text = text
         self.pointers: tuple[int, ...] = tuple(line["diagnosis_pointers"])
         start = line.get("start_time")
@@ -175,10 +162,10 @@ class PreparedClaim:
         self.payer: str | None = claim.get("payer")
         patient = claim["patient"]
         self.sex: str = patient["sex"]
-        self.birth_date = _date(patient["birth_date"])
+        self.birth_date = _DATES.of(patient["birth_date"])
         self.place_of_service: str = claim["place_of_service"]
         self.diagnoses: tuple[str, ...] = tuple(
-            [_normalized_icd(code) for code in claim["diagnoses"]]
+            [_ICD_CODES.of(code) for code in claim["diagnoses"]]
         )
         documents: list[Any] = claim["lines"]
         lines: list[Line] = []
