@@ -14,7 +14,7 @@ from typing import Any, Final, Generic, TypeVar
 
 from claimpolicy.codesets.icd10cm import normalize_icd
 
-__all__ = ["Line", "PreparedClaim", "normalize_icd", "prepare"]
+__all__ = ["Line", "PreparedClaim", "normalize_icd", "parse_date", "prepare"]
 
 MINUTES_PER_DAY: Final = 24 * 60
 
@@ -58,6 +58,12 @@ _ICD_CODES: Final = _TextMemo(normalize_icd)
 # upper() would make a new string on every line; the memo gives one that
 # already knows its hash.
 _UPPER_CASE: Final = _TextMemo(str.upper)
+
+
+def parse_date(text: str) -> date:
+    """A date of the claim document (YYYY-MM-DD), parsed once per batch: for
+    rules that read one the claim does not prepare, such as a last visit."""
+    return _DATES.of(text)
 
 
 class Line:

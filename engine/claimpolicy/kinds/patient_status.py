@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from claimpolicy.claim import Line, PreparedClaim
+from claimpolicy.claim import Line, PreparedClaim, parse_date
 from claimpolicy.kinds._reads import encounter_of
 from claimpolicy.kinds.base import Check, Emit, Rule, RuleKind, Tables
 from claimpolicy.kinds.codes import PROCEDURE_LIST, expand_procedures
@@ -77,7 +77,7 @@ class PatientStatus(RuleKind):
                 encounter = encounter_of(claim)
                 status = encounter.get("patient_status")
                 written = encounter.get("last_visit_date")
-                last = _last_visit(written) if written else None
+                last = parse_date(written) if written else None
                 day = line.service_date
                 for rule, claimed, years, starts in entries:
                     start = starts.get(day) or _remember_start(starts, day, years)
@@ -100,20 +100,6 @@ class PatientStatus(RuleKind):
 
 _STARTS_REMEMBERED = 4_096
 
-# A batch repeats last visits, and a dict lookup costs less than parsing
-# the date: each distinct text is parsed once (bounded, for memory).
-_LAST_VISITS: dict[str, date] = {}
-_LAST_VISITS_REMEMBERED = 65_536
-
-
-def _last_visit(written: str) -> date:
-    found = _LAST_VISITS.get(written)
-    if found is None:
-        if len(_LAST_VISITS) >= _LAST_VISITS_REMEMBERED:
-            _LAST_VISITS.clear()
-        found = _LAST_VISITS[written] = date.fromisoformat(written)
-    return found
-
 
 def _remember_start(starts: dict[date, date], day: date, years: int) -> date:
     if len(starts) >= _STARTS_REMEMBERED:
@@ -127,7 +113,7 @@ def _problem(
 ) -> tuple[str, dict[str, Any]] | None:
     status = encounter.get("patient_status")
     written = encounter.get("last_visit_date")
-    last = date.fromisoformat(written) if written else None
+    last = parse_date(written) if written else None
     day = line.service_date
     start = window_start(day, years)
     within = last is not None and start <= last <= day
